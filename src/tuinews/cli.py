@@ -1,0 +1,242 @@
+"""Command line: the app, headless subcommands, exit codes.
+
+Exit codes: 0 done (a refresh is done even when some feeds failed), 1 a
+runtime failure (database, network as a whole), 2 a usage or config error,
+130 interrupted.  Users see one line per problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tuinews import __version__, paths
+from tuinews.config import Config, ConfigError, load
+from tuinews.core.dates import age, iso_utc
+from tuinews.core.models import View
+from tuinews.errors import TuinewsError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line instead of a usage dump on errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file to use")
+
+    parser = _Parser(
+        prog="tuinews",
+        description="A terminal news reader: the full article, cleanly, with the rest of the coverage beside it.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"tuinews {__version__}")
+    parser.add_argument("--init", action="store_true", help="write a commented example config and exit")
+    parser.add_argument("--demo", action="store_true", help="run offline on bundled sample feeds")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("refresh", parents=[common], help="fetch all feeds once and print one line per feed")
+    p.add_argument("--feed", metavar="URL", action="append", help="only this feed (repeatable)")
+    p.add_argument("--force", action="store_true", help="ignore back-off and server-requested waits")
+
+    p = sub.add_parser("stories", parents=[common], help="list stored stories")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--unread", action="store_true", help="only unread stories")
+    p.add_argument("--starred", action="store_true", help="only starred stories")
+    p.add_argument("--feed", metavar="URL", help="only stories of this feed")
+    p.add_argument("--limit", metavar="N", type=_positive, default=None, help="at most N stories")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tuinews` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        print(f"tuinews: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except TuinewsError as exc:
+        print(f"tuinews: {exc.message}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("tuinews: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: still one line, with a way to see more
+        if os.environ.get("TUINEWS_DEBUG"):
+            raise
+        print(
+            f"tuinews: internal error: {exc.__class__.__name__}: {exc} (set TUINEWS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    explicit = getattr(args, "config", None)
+    if args.init:
+        return _init(explicit)
+    if args.demo:
+        if args.command:
+            raise ConfigError("--demo runs the app; it does not combine with a command")
+        from tuinews.demo.run import run_demo
+
+        return run_demo()
+    config = load_config(explicit)
+    if args.command == "refresh":
+        return _refresh(config, args.feed, args.force)
+    if args.command == "stories":
+        return _stories(config, args)
+    return _app(config)
+
+
+def load_config(explicit: str | None) -> Config:
+    """Find and load the config; a missing file says where it looked and how to start."""
+    how, path = paths.config_candidates(explicit)[0]
+    if not path.exists():
+        where = {"--config": "given with --config", "$TUINEWS_CONFIG": "from $TUINEWS_CONFIG"}.get(
+            how, "the default location"
+        )
+        raise ConfigError(
+            f"no config file at {path} ({where}). "
+            f"Run `tuinews --init{' --config ' + str(path) if how == '--config' else ''}` "
+            "to write a commented example there, or try `tuinews --demo`."
+        )
+    return load(path)
+
+
+def _init(explicit: str | None) -> int:
+    from tuinews.config import example_text
+
+    _, path = paths.config_candidates(explicit)[0]
+    if path.exists():
+        raise ConfigError(f"{path} already exists; not overwriting it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example_text(), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    print(f"Wrote an example config to {path}")
+    print("Edit its [[feeds]], then run `tuinews` (or `tuinews refresh` to fetch once).")
+    return EXIT_OK
+
+
+def _open_service(config: Config, db: Path | None = None):  # type: ignore[no-untyped-def]
+    from tuinews.service import Service
+
+    return Service.open(config, db or paths.db_path())
+
+
+def _refresh(config: Config, only: list[str] | None, force: bool) -> int:
+    if not config.feeds:
+        print(f"tuinews: {config.path}: no [[feeds]] configured; nothing to refresh", file=sys.stderr)
+        return EXIT_OK
+    service = _open_service(config)
+    try:
+        if only:
+            known = {f.url for f in config.feeds}
+            unknown = [u for u in only if u not in known]
+            if unknown:
+                raise ConfigError(f"--feed {unknown[0]} is not a feed in {config.path}")
+        return asyncio.run(_refresh_async(service, only, force))
+    finally:
+        service.close()
+
+
+async def _refresh_async(service, only: list[str] | None, force: bool) -> int:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    counts = {"new": 0, "not_modified": 0, "skipped": 0, "error": 0}
+    new_total = 0
+    try:
+        async for outcome in service.refresh(only, force=force):
+            counts[outcome.kind] += 1
+            new_total += outcome.new_count
+            print(f"{outcome.url}: {outcome.line()}", flush=True)
+    finally:
+        await service.aclose()
+    took = time.monotonic() - started
+    feeds = sum(counts.values())
+    print(
+        f"{feeds} feeds in {took:.1f} s: {new_total} new stories, {counts['not_modified']} not modified, "
+        f"{counts['skipped']} skipped, {counts['error']} failed",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _stories(config: Config, args: argparse.Namespace) -> int:
+    service = _open_service(config)
+    try:
+        if args.feed and args.feed not in {f.url for f in config.feeds}:
+            raise ConfigError(f"--feed {args.feed} is not a feed in {config.path}")
+        view = View("feed", args.feed) if args.feed else View()
+        filt = service.filter_for(view)
+        filt = type(filt)(feed_ids=filt.feed_ids, unread=args.unread, starred=args.starred)
+        rows = []
+        after = None
+        while args.limit is None or len(rows) < args.limit:
+            page = service.store.story_rows(
+                filt, after, 1000 if args.limit is None else min(1000, args.limit - len(rows))
+            )
+            if not page:
+                break
+            rows.extend(page)
+            after = (page[-1].ts, page[-1].id)
+        feed_urls = {f.id: f.url for f in service.feeds()}
+    finally:
+        service.close()
+    if args.json:
+        out = [
+            {
+                "id": r.id,
+                "feed_url": feed_urls.get(r.feed_id),
+                "feed_title": r.feed_title,
+                "title": r.title,
+                "link": r.link,
+                "published": iso_utc(r.published),
+                "read": r.read,
+                "starred": r.starred,
+            }
+            for r in rows
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for r in rows:
+        mark = "N" if not r.read else " "
+        star = "*" if r.starred else " "
+        print(f"{r.id:>7} {mark}{star} {age(r.ts):>4}  {r.feed_title[:24]:<24}  {r.title}")
+    return EXIT_OK
+
+
+def _app(config: Config) -> int:
+    from tuinews.ui.app import run_app
+
+    service = _open_service(config)
+    return run_app(service)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""Typed settings loaded from `tuinews.toml`, with errors that name file, line and key.
+
+The schema is a table: every key has a type, a default, bounds and a docstring,
+so validation, error messages and `tuinews.toml.example` all follow one source.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tuinews import __version__
+from tuinews.config_lines import LineIndex
+from tuinews.errors import ConfigError
+
+DEFAULT_USER_AGENT = f"tuinews/{__version__} (terminal news reader)"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: its type, default, bounds and what it is for."""
+
+    name: str
+    kind: type | tuple[type, ...]
+    default: Any
+    doc: str
+    low: float | None = None
+    high: float | None = None
+
+
+SETTINGS: tuple[Key, ...] = (
+    Key(
+        "refresh_minutes",
+        (int, float),
+        30,
+        "Minutes between automatic refreshes; 0 turns them off.",
+        0,
+        10080,
+    ),
+    Key("concurrency", int, 16, "Feeds fetched at the same time.", 1, 256),
+    Key("per_host_concurrency", int, 4, "Requests to one host at the same time.", 1, 64),
+    Key("timeout_seconds", (int, float), 20, "Total time allowed for one feed or article fetch.", 1, 600),
+    Key("max_feed_bytes", int, 10_000_000, "Largest feed body read; the rest is cut off.", 1024, 1 << 30),
+    Key("max_article_bytes", int, 5_000_000, "Largest article page read.", 1024, 1 << 30),
+    Key("max_redirects", int, 5, "Redirects followed before a fetch gives up.", 0, 20),
+    Key("user_agent", str, DEFAULT_USER_AGENT, "User-Agent header sent with every request."),
+    Key("prefetch_articles", bool, False, "Fetch the article of every new story in the background."),
+    Key("group_same_story", bool, True, "Show reports of one event as a single list row."),
+    Key("mark_group_read", bool, False, "Reading one report of an event marks the others read."),
+)
+SETTING_BY_NAME = {k.name: k for k in SETTINGS}
+
+FEED_KEYS = ("url", "title", "tags")
+TOPIC_KEYS = ("name", "terms", "exclude")
+TOP_KEYS = ("feeds", "settings", "topics")
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """A feed the user subscribes to."""
+
+    url: str
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """A watched topic: any term matches unless it only occurs inside an excluded phrase."""
+
+    name: str
+    terms: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated `[settings]`; defaults come from SETTINGS."""
+
+    refresh_minutes: float = 30
+    concurrency: int = 16
+    per_host_concurrency: int = 4
+    timeout_seconds: float = 20
+    max_feed_bytes: int = 10_000_000
+    max_article_bytes: int = 5_000_000
+    max_redirects: int = 5
+    user_agent: str = DEFAULT_USER_AGENT
+    prefetch_articles: bool = False
+    group_same_story: bool = True
+    mark_group_read: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything read from one config file."""
+
+    path: Path | None
+    feeds: tuple[FeedConfig, ...] = ()
+    topics: tuple[TopicConfig, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+
+def example_text() -> str:
+    """The commented example config shipped with the package."""
+    return (Path(__file__).parent / "example.toml").read_text(encoding="utf-8")
+
+
+def load(path: Path) -> Config:
+    """Read and validate a config file; raise ConfigError with `file:line: message`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+    return parse(text, path)
+
+
+_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_EOF = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def parse(text: str, path: Path | None = None) -> Config:
+    """Validate config text; `path` only names the file in messages."""
+    where = str(path) if path else "<config>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        if m:
+            raise ConfigError(
+                f"{where}:{m.group(1)}:{m.group(2)}: invalid TOML: {msg[: m.start()]}"
+            ) from None
+        if _TOML_EOF.search(msg):
+            last = text.count("\n") + 1
+            raise ConfigError(f"{where}:{last}: invalid TOML: {_TOML_EOF.sub('', msg)}") from None
+        raise ConfigError(f"{where}: invalid TOML: {msg}") from None
+    except (ValueError, RecursionError) as exc:  # pathological input tomllib cannot hold
+        raise ConfigError(f"{where}: invalid TOML: {exc.__class__.__name__}") from None
+    return _Validator(where, text, path).config(data)
+
+
+class _Validator:
+    """Walks parsed TOML, turning each problem into one `file:line: message`."""
+
+    def __init__(self, where: str, text: str, path: Path | None) -> None:
+        self.where = where
+        self.lines = LineIndex(text)
+        self.path = path
+
+    def fail(
+        self, message: str, section: str | None, index: int | None = None, key: str | None = None
+    ) -> ConfigError:
+        line = self.lines.find(section, index, key)
+        prefix = f"{self.where}:{line}" if line else self.where
+        return ConfigError(f"{prefix}: {message}")
+
+    def config(self, data: dict[str, Any]) -> Config:
+        self.unknown_keys(data, TOP_KEYS, None, None, "top level")
+        feeds = tuple(self.feeds(data.get("feeds", [])))
+        topics = tuple(self.topics(data.get("topics", [])))
+        settings = self.settings(data.get("settings", {}))
+        return Config(path=self.path, feeds=feeds, topics=topics, settings=settings)
+
+    def unknown_keys(
+        self,
+        table: dict[str, Any],
+        known: tuple[str, ...],
+        section: str | None,
+        index: int | None,
+        label: str,
+    ) -> None:
+        for key in table:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+                raise self.fail(f"unknown key '{_show(key)}' in {label}{hint}", section, index, key)
+
+    def array_of_tables(self, value: Any, section: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(f"'{section}' must be written as [[{section}]] tables", section, None, section)
+        return value
+
+    def string(
+        self, table: dict[str, Any], key: str, section: str, index: int | None, label: str
+    ) -> str | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{label} '{key}' must be a string, not {_kind(value)}", section, index, key)
+        if "\x00" in value:
+            raise self.fail(f"{label} '{key}' contains a NUL character", section, index, key)
+        return value
+
+    def string_list(
+        self, table: dict[str, Any], key: str, section: str, index: int, label: str
+    ) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{label} '{key}' must be a list of strings", section, index, key)
+        return tuple(v.strip() for v in value if v.strip())
+
+    def feeds(self, value: Any) -> list[FeedConfig]:
+        out: list[FeedConfig] = []
+        seen: dict[str, int] = {}
+        for i, table in enumerate(self.array_of_tables(value, "feeds")):
+            label = f"feed #{i + 1}"
+            self.unknown_keys(table, FEED_KEYS, "feeds", i, label)
+            url = self.string(table, "url", "feeds", i, label)
+            if not url or not url.strip():
+                raise self.fail(f"{label} has no 'url'", "feeds", i, "url" if "url" in table else None)
+            url = url.strip()
+            problem = url_problem(url)
+            if problem:
+                raise self.fail(f"{label} url {_show(url)!r} {problem}", "feeds", i, "url")
+            if url in seen:
+                raise self.fail(f"{label} repeats the url of feed #{seen[url] + 1}", "feeds", i, "url")
+            seen[url] = i
+            title = self.string(table, "title", "feeds", i, label)
+            tags = self.string_list(table, "tags", "feeds", i, label)
+            out.append(FeedConfig(url=url, title=title.strip() if title else None, tags=tags))
+        return out
+
+    def topics(self, value: Any) -> list[TopicConfig]:
+        out: list[TopicConfig] = []
+        for i, table in enumerate(self.array_of_tables(value, "topics")):
+            label = f"topic #{i + 1}"
+            self.unknown_keys(table, TOPIC_KEYS, "topics", i, label)
+            name = self.string(table, "name", "topics", i, label)
+            if not name or not name.strip():
+                raise self.fail(f"{label} has no 'name'", "topics", i, "name" if "name" in table else None)
+            terms = self.string_list(table, "terms", "topics", i, label)
+            if not terms:
+                raise self.fail(
+                    f"topic '{_show(name)}' needs at least one term in 'terms'", "topics", i, "terms"
+                )
+            exclude = self.string_list(table, "exclude", "topics", i, label)
+            out.append(TopicConfig(name=name.strip(), terms=terms, exclude=exclude))
+        return out
+
+    def settings(self, table: Any) -> Settings:
+        if not isinstance(table, dict):
+            raise self.fail("'settings' must be a [settings] table", "settings", None, "settings")
+        self.unknown_keys(table, tuple(SETTING_BY_NAME), "settings", None, "[settings]")
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            spec = SETTING_BY_NAME[key]
+            values[key] = self.setting(spec, value)
+        return Settings(**values)
+
+    def setting(self, spec: Key, value: Any) -> Any:
+        def bad(msg: str) -> ConfigError:
+            return self.fail(f"[settings] '{spec.name}' {msg}", "settings", None, spec.name)
+
+        kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if not ok:
+            raise bad(f"must be {_kind_name(kinds)}, not {_kind(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad("must be a finite number")
+        if isinstance(value, str):
+            if "\x00" in value or "\n" in value or "\r" in value:
+                raise bad("must be one line of text")
+            if not value.strip():
+                raise bad("must not be empty")
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric and spec.low is not None:
+            high = spec.high if spec.high is not None else math.inf
+            if not spec.low <= value <= high:
+                raise bad(f"must be between {_num(spec.low)} and {_num(spec.high)}, not {_num(value)}")
+        return value
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be fetched as a feed, or None if it is a plain http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "is not an http(s) URL"
+    if not parts.hostname:
+        return "has no host name"
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return "contains spaces or control characters"
+    return None
+
+
+def _show(value: str, limit: int = 60) -> str:
+    value = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "∞"
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
+
+
+def _kind(value: Any) -> str:
+    names: dict[type, str] = {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), "a date/time" if hasattr(value, "isoformat") else type(value).__name__)
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    if kinds == (int, float):
+        return "a number"
+    if kinds == (bool,):
+        return "true or false"
+    return " or ".join(_kind(k()) for k in kinds)

@@ -1,0 +1,86 @@
+"""Watched-topic matching: word forms, phrases, excluded phrases, case and accents.
+
+A topic matches a text when one of its terms occurs outside every excluded
+phrase.  Terms match word forms ("strike" finds strikes, striking, strikers);
+excluded phrases match as written, except that the last word of a phrase of
+two or more words may be plural ("air strike" also masks "air strikes").  A
+one-word exclusion matches only that exact word, so "striker" (a footballer)
+does not swallow "strikers" (workers on strike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tuinews.core.words import stem, words
+
+
+def _plural_forms(word: str) -> frozenset[str]:
+    forms = {word, word + "s", word + "es"}
+    if word.endswith("y"):
+        forms.add(word[:-1] + "ies")
+    return frozenset(forms)
+
+
+def _exclusion(phrase: str) -> tuple[frozenset[str], ...]:
+    parts = words(phrase)
+    if len(parts) < 2:
+        return tuple(frozenset({w}) for w in parts)
+    return (*(frozenset({w}) for w in parts[:-1]), _plural_forms(parts[-1]))
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A compiled topic, ready to match token lists."""
+
+    name: str
+    terms: tuple[tuple[str, ...], ...]  # stemmed phrases
+    exclude: tuple[tuple[frozenset[str], ...], ...]  # each word: accepted surface forms
+
+    @classmethod
+    def compile(cls, name: str, terms: Iterable[str], exclude: Iterable[str] = ()) -> Topic:
+        """Build a matcher from the config's terms and exclude phrases."""
+        stemmed = tuple(t for t in (tuple(stem(w) for w in words(term)) for term in terms) if t)
+        masked = tuple(e for e in (_exclusion(phrase) for phrase in exclude) if e)
+        return cls(name=name, terms=stemmed, exclude=masked)
+
+    def matches_tokens(self, tokens: Sequence[str]) -> bool:
+        """True when a term occurs in `tokens` outside every excluded phrase."""
+        if not tokens:
+            return False
+        stems = [stem(t) for t in tokens]
+        masked = self._masked(tokens)
+        n = len(tokens)
+        for phrase in self.terms:
+            size = len(phrase)
+            first = phrase[0]
+            for i in range(n - size + 1):
+                if stems[i] != first or stems[i : i + size] != list(phrase):
+                    continue
+                if not all(masked[i : i + size]):
+                    return True
+        return False
+
+    def matches(self, text: str) -> bool:
+        """True when `text` is about this topic."""
+        return self.matches_tokens(words(text))
+
+    def _masked(self, tokens: Sequence[str]) -> list[bool]:
+        masked = [False] * len(tokens)
+        n = len(tokens)
+        for phrase in self.exclude:
+            size = len(phrase)
+            for i in range(n - size + 1):
+                if all(tokens[i + j] in phrase[j] for j in range(size)):
+                    for j in range(i, i + size):
+                        masked[j] = True
+        return masked
+
+
+def matching_topics(topics: Sequence[Topic], text: str) -> tuple[str, ...]:
+    """Names of the topics `text` matches, in config order."""
+    if not topics:
+        return ()
+    tokens = words(text)
+    return tuple(t.name for t in topics if t.matches_tokens(tokens))

@@ -1,0 +1,39 @@
+"""Words as tuinews compares them: case-folded, accent-free, lightly stemmed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Suffixes removed by `stem`, longest first; a stem keeps at least three letters.
+_SUFFIXES = ("ings", "ers", "ing", "ies", "ed", "er", "es", "s")
+
+
+def fold(text: str) -> str:
+    """Case-fold and drop accents: 'Grève' -> 'greve'."""
+    text = text.replace("’", "'").casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens; hyphens and apostrophes split words ("striker's" -> striker, s)."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A deliberately light stemmer: strike, strikes, striking, strikers -> 'strik'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if suffix == "ies":
+                word += "y"
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word

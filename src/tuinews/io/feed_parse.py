@@ -1,0 +1,182 @@
+"""Feed bytes to ParsedFeed: feedparser for XML, our own mapping for JSON Feed.
+
+Runs off the event loop (thread or process pool).  Every text field leaves
+here cleaned for the terminal and capped in size, so the store never holds
+anything a screen could choke on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+from typing import Any
+
+from tuinews.core.dates import checked_date
+from tuinews.core.keys import content_hash, story_key
+from tuinews.core.models import ParsedFeed, ParsedItem
+from tuinews.core.text import clean_line, clean_text, strip_controls
+from tuinews.errors import ParseError
+from tuinews.io.html_text import html_to_text, looks_like_html
+from tuinews.io.jsonfeed import is_json_feed, parse_json_feed
+
+MAX_ITEMS = 1000
+MAX_TITLE = 500
+MAX_SUMMARY = 5_000
+MAX_CONTENT = 200_000
+MAX_FIELD = 2_000
+
+
+def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+    """Parse a feed body; raise ParseError with a human reason when it is not a feed."""
+    if is_json_feed(body, headers.get("content-type", "")):
+        return parse_json_feed(body, url, make_item)
+    import feedparser  # deferred: costs ~100 ms of import on start-up
+
+    headers = {k.lower(): v for k, v in headers.items()}
+    headers.setdefault("content-location", url)
+    result = feedparser.parse(
+        io.BytesIO(body),
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    entries = result.get("entries") or []
+    feed = result.get("feed") or {}
+    warning = None
+    if result.get("bozo"):
+        exc = result.get("bozo_exception")
+        harmless = isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe)
+        if not entries and not result.get("version") and not feed.get("title"):
+            raise ParseError(_not_a_feed_reason(body, headers, exc))
+        if not harmless:
+            warning = f"malformed feed, read leniently ({_exc_text(exc)})"
+    elif not entries and not result.get("version"):
+        raise ParseError(_not_a_feed_reason(body, headers, None))
+    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e)) is not None]
+    if len(entries) > MAX_ITEMS:
+        note = f"kept the first {MAX_ITEMS} of {len(entries)} items"
+        warning = f"{warning}; {note}" if warning else note
+    return ParsedFeed(
+        title=clean_line(_text_of(feed, "title"), MAX_TITLE),
+        link=_url(feed.get("link")),
+        items=tuple(_unique(items)),
+        warning=warning,
+    )
+
+
+def make_item(
+    *,
+    guid: str | None,
+    link: str | None,
+    title: str,
+    summary_html: str,
+    content_html: str,
+    author: str,
+    published: float | None,
+) -> ParsedItem:
+    """Build a cleaned, capped item (shared by the XML and JSON Feed paths)."""
+    guid = clean_line(guid, MAX_FIELD) or None
+    link = _url(link)
+    title = clean_line(title, MAX_TITLE)
+    summary_src = summary_html or content_html
+    summary = clean_text(html_to_text(summary_src[: MAX_SUMMARY * 4]), MAX_SUMMARY)
+    # The reader renders `content` (HTML, links kept); fall back to an HTML summary.
+    body = content_html or (summary_html if looks_like_html(summary_html) else "")
+    content = strip_controls(body[: MAX_CONTENT * 2])[:MAX_CONTENT]
+    author = clean_line(author, 200)
+    if not title:
+        title = clean_line(summary, 120) or "(untitled)"
+    key = story_key(guid, link, title, published)
+    digest = content_hash(title, link, summary, content, author, published)
+    return ParsedItem(
+        key=key,
+        guid=guid,
+        link=link,
+        title=title,
+        summary=summary,
+        content=content,
+        author=author,
+        published=published,
+        content_hash=digest,
+    )
+
+
+def _entry(entry: Any) -> ParsedItem | None:
+    title = _text_of(entry, "title")
+    summary = entry.get("summary") or ""
+    contents = entry.get("content") or []
+    content = max((c.get("value") or "" for c in contents), key=len, default="")
+    if content and summary and content.strip() == summary.strip():
+        summary = ""
+    return make_item(
+        guid=entry.get("id") or entry.get("guid"),
+        link=entry.get("link") or _first_href(entry),
+        title=title,
+        summary_html=summary,
+        content_html=content,
+        author=entry.get("author") or "",
+        published=_date(entry),
+    )
+
+
+def _text_of(obj: Any, key: str) -> str:
+    value = obj.get(key) or ""
+    detail = obj.get(f"{key}_detail") or {}
+    if "html" in (detail.get("type") or "") or looks_like_html(value):
+        value = html_to_text(value)
+    return value
+
+
+def _first_href(entry: Any) -> str | None:
+    for link in entry.get("links") or []:
+        if link.get("href") and link.get("rel", "alternate") == "alternate":
+            return link["href"]
+    return None
+
+
+def _date(entry: Any) -> float | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                value = float(calendar.timegm(parsed))
+            except (TypeError, ValueError, OverflowError):
+                continue
+            return checked_date(value)
+    return None
+
+
+def _url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = clean_line(value, MAX_FIELD)
+    return value or None
+
+
+def _unique(items: list[ParsedItem]) -> list[ParsedItem]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.key not in seen:
+            seen.add(item.key)
+            out.append(item)
+    return out
+
+
+def _exc_text(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown problem"
+    text = clean_line(str(exc), 160) or exc.__class__.__name__
+    return text
+
+
+def _not_a_feed_reason(body: bytes, headers: dict[str, str], exc: BaseException | None) -> str:
+    head = body[:2048].lstrip().lower()
+    ctype = headers.get("content-type", "").split(";")[0].strip()
+    if not body.strip():
+        return "empty response"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or ctype == "text/html":
+        return "not a feed: the server sent an HTML page"
+    if exc is not None:
+        return f"not a feed: {_exc_text(exc)}"
+    return f"not a feed (content type {ctype or 'unknown'})"

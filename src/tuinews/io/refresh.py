@@ -1,0 +1,200 @@
+"""Refresh feeds concurrently and stream one FeedOutcome per feed.
+
+Network I/O runs on the event loop; parsing runs in an executor (never on the
+loop); every database write goes through one writer thread, so the UI's
+connection is never blocked by a refresh and SQLite never sees two writers of
+ours at once.  A feed's failure is a value in the stream, never an exception
+that aborts the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import datetime
+
+import httpx
+
+from tuinews.config import Settings
+from tuinews.core import schedule
+from tuinews.core.models import FeedOutcome, ParsedFeed
+from tuinews.errors import ParseError, TuinewsError
+from tuinews.io.http import HostGate, Limits, fetch, header, make_client
+from tuinews.io.store import FeedState, Store
+
+FEED_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, "
+    "application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+
+ParseFunc = Callable[[bytes, dict[str, str], str], ParsedFeed]
+
+
+def limits_from(settings: Settings, *, article: bool = False) -> Limits:
+    """HTTP limits from the settings (feeds and articles differ only in size)."""
+    return Limits(
+        total_seconds=float(settings.timeout_seconds),
+        max_bytes=settings.max_article_bytes if article else settings.max_feed_bytes,
+        max_redirects=settings.max_redirects,
+        user_agent=settings.user_agent,
+    )
+
+
+class Refresher:
+    """Fetches, parses and stores feeds; one instance per app or CLI run."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        parse: ParseFunc | None = None,
+        parse_executor: Executor | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.limits = limits_from(settings)
+        if parse is None:
+            from tuinews.io.feed_parse import parse_feed
+
+            parse = parse_feed
+        self._parse = parse
+        self._parse_executor = parse_executor
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuinews-writer")
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The shared HTTP client (created on first use, on the running loop)."""
+        if self._client is None or self._client.is_closed:
+            self._client = make_client(self.limits, self._transport)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and the writer thread."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        self._writer.shutdown(wait=True)
+
+    async def _db(self, func: Callable, *args: object) -> object:
+        return await asyncio.get_running_loop().run_in_executor(self._writer, func, *args)
+
+    async def run(
+        self, urls: Iterable[str] | None = None, *, force: bool = False
+    ) -> AsyncIterator[FeedOutcome]:
+        """Refresh feeds (all active ones, or `urls`), yielding outcomes as they finish."""
+        states: list[FeedState] = await self._db(
+            self.store.feed_states, list(urls) if urls is not None else None
+        )  # type: ignore[assignment]
+        titles = {f.url: f.title for f in await self._db(self.store.feeds)}  # type: ignore[attr-defined]
+        gate = HostGate(self.settings.concurrency, self.settings.per_host_concurrency)
+        tasks = [
+            asyncio.ensure_future(self._one(state, titles.get(state.url, state.url), gate, force))
+            for state in states
+        ]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _one(self, state: FeedState, title: str, gate: HostGate, force: bool) -> FeedOutcome:
+        now = time.time()
+        if not force and state.next_fetch_at and state.next_fetch_at > now:
+            when = datetime.fromtimestamp(state.next_fetch_at).strftime("%H:%M")
+            why = f"after {state.error_count} failures" if state.error_count else "as the server asked"
+            return FeedOutcome(state.url, title, "skipped", error=f"waiting until {when} {why}")
+        try:
+            async with gate.overall, gate.host(state.url):
+                return await self._fetch_and_store(state, title)
+        except asyncio.CancelledError:
+            raise
+        except TuinewsError as exc:
+            status = getattr(exc, "status", None)
+            headers = getattr(exc, "headers", {})
+            next_at = schedule.after_failure(status, headers, state.error_count, time.time())
+            await self._db(self._record_error, state.id, status, exc.message, next_at)
+            return FeedOutcome(state.url, title, "error", error=exc.message, status=status)
+        except Exception as exc:  # a bug must not abort the other feeds
+            message = f"unexpected error ({exc.__class__.__name__}: {exc})"[:300]
+            await self._db(self._record_error, state.id, None, message, None)
+            return FeedOutcome(state.url, title, "error", error=message)
+
+    def _record_error(self, feed_id: int, status: int | None, message: str, next_at: float | None) -> None:
+        try:
+            self.store.record_fetch(feed_id, status=status, error=message, next_fetch_at=next_at)
+        except TuinewsError:
+            pass  # the outcome still reports the feed's failure
+
+    async def _fetch_and_store(self, state: FeedState, title: str) -> FeedOutcome:
+        resp = await fetch(
+            self.client,
+            state.url,
+            self.limits,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            accept=FEED_ACCEPT,
+        )
+        now = time.time()
+        next_at = schedule.after_success(resp.headers, now)
+        if resp.not_modified:
+            await self._db(self._record_same, state.id, resp.status, next_at)
+            return FeedOutcome(state.url, title, "not_modified", status=304)
+        etag = header(resp.headers, "etag")
+        last_modified = header(resp.headers, "last-modified")
+        digest = hashlib.sha1(resp.body).hexdigest()
+        if not etag and not last_modified and state.body_hash == digest:
+            await self._db(self._record_same, state.id, resp.status, next_at)
+            return FeedOutcome(state.url, title, "not_modified", status=resp.status)
+        loop = asyncio.get_running_loop()
+        try:
+            parsed: ParsedFeed = await loop.run_in_executor(
+                self._parse_executor, self._parse, resp.body, resp.headers, resp.url
+            )
+        except ParseError:
+            raise
+        except Exception as exc:  # parser crash on hostile bytes: the feed fails, not the refresh
+            raise ParseError(f"could not parse ({exc.__class__.__name__})") from None
+        new_ids, updated = await self._db(self.store.save_items, state.id, parsed.items)  # type: ignore[misc]
+        await self._db(
+            lambda: self.store.record_fetch(
+                state.id,
+                status=resp.status,
+                error=None,
+                etag=etag,
+                last_modified=last_modified,
+                body_hash=digest,
+                title=parsed.title,
+                site_url=parsed.link,
+                next_fetch_at=next_at,
+            )
+        )
+        warning = parsed.warning
+        if resp.truncated:
+            cut = f"response cut off at {self.limits.max_bytes:,} bytes"
+            warning = f"{cut}; {warning}" if warning else cut
+        shown = title if title != state.url else (parsed.title or state.url)
+        return FeedOutcome(
+            state.url,
+            shown,
+            "new",
+            new_count=len(new_ids),
+            updated_count=updated,
+            item_count=len(parsed.items),
+            warning=warning,
+            status=resp.status,
+            new_ids=tuple(new_ids),
+        )
+
+    def _record_same(self, feed_id: int, status: int, next_at: float | None) -> None:
+        self.store.record_fetch(
+            feed_id, status=status, error=None, next_fetch_at=next_at, keep_validators=True
+        )

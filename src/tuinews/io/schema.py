@@ -1,0 +1,79 @@
+"""The database schema as numbered migrations.
+
+`PRAGMA user_version` holds the number of migrations applied; each migration
+runs in its own transaction.  Never edit a released migration: append one.
+"""
+
+from __future__ import annotations
+
+# 'tunw': marks the file as ours, so a foreign SQLite file is never touched.
+APPLICATION_ID = 0x74756E77
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: feeds, stories, extracted articles, topics, full-text index.
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        custom_title TEXT,
+        site_url TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        active INTEGER NOT NULL DEFAULT 1,
+        etag TEXT,
+        last_modified TEXT,
+        body_hash TEXT,
+        last_fetch_at REAL,
+        last_success_at REAL,
+        last_status INTEGER,
+        last_error TEXT,
+        error_count INTEGER NOT NULL DEFAULT 0,
+        next_fetch_at REAL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        guid TEXT,
+        link TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        content TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        published REAL,
+        ts REAL NOT NULL,
+        first_seen REAL NOT NULL,
+        content_hash TEXT NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, key)
+    );
+    CREATE INDEX stories_ts ON stories (ts DESC, id DESC);
+    CREATE INDEX stories_feed_ts ON stories (feed_id, ts DESC, id DESC);
+    CREATE INDEX stories_unread ON stories (read, ts DESC, id DESC);
+    CREATE INDEX stories_starred ON stories (starred) WHERE starred = 1;
+    CREATE TABLE articles (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        url TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        byline TEXT NOT NULL DEFAULT '',
+        html TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        fetched_at REAL NOT NULL,
+        error TEXT
+    );
+    CREATE TABLE story_topics (
+        topic TEXT NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        ts REAL NOT NULL,
+        PRIMARY KEY (topic, story_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_topics_ts ON story_topics (topic, ts DESC);
+    CREATE INDEX story_topics_story ON story_topics (story_id);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE VIRTUAL TABLE story_fts USING fts5 (
+        title, summary, article, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+)

@@ -1,0 +1,397 @@
+"""The SQLite store: feeds, stories, read/starred state, topics and the full-text index.
+
+Reads may come from any thread (each has its own connection); every write is
+one short transaction.  A refresh writes one transaction per feed, inserts only
+new items and rewrites only items whose content changed, so read and starred
+state survive every refresh and a killed process loses at most one feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuinews.config import FeedConfig, TopicConfig
+from tuinews.core.dates import FUTURE_SLACK
+from tuinews.core.models import FeedInfo, ParsedItem, Story, StoryRow
+from tuinews.core.topics import Topic, matching_topics
+from tuinews.errors import StorageError
+from tuinews.io.db import Database
+
+CHUNK = 500
+
+_FEED_TITLE = "coalesce(f.custom_title, nullif(f.title, ''), f.url)"
+_ROW_COLUMNS = f"""
+    s.id, s.feed_id, {_FEED_TITLE}, s.title, s.ts, s.read, s.starred, s.link,
+    (SELECT group_concat(t.topic, char(31)) FROM story_topics t WHERE t.story_id = s.id), s.published
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """Which stories a list shows: all, unread, starred, some feeds."""
+
+    feed_ids: tuple[int, ...] | None = None
+    unread: bool = False
+    starred: bool = False
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What a refresh needs to know about a feed before fetching it."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    error_count: int
+    next_fetch_at: float | None
+
+
+def _row(r: Sequence) -> StoryRow:
+    return StoryRow(
+        id=r[0],
+        feed_id=r[1],
+        feed_title=r[2],
+        title=r[3],
+        ts=r[4],
+        read=bool(r[5]),
+        starred=bool(r[6]),
+        link=r[7],
+        topics=tuple(r[8].split("\x1f")) if r[8] else (),
+        published=r[9],
+    )
+
+
+def _chunks(seq: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _translate(func):  # type: ignore[no-untyped-def]
+    """Turn sqlite3 errors into StorageError with the file's path."""
+
+    def wrapper(self: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return func(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: database error: {exc}") from None
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+class Store:
+    """All persistent state of tuinews."""
+
+    def __init__(self, path: Path, topics: Sequence[TopicConfig] = ()) -> None:
+        self.path = path
+        self.db = Database(path)
+        self.topics: tuple[Topic, ...] = tuple(Topic.compile(t.name, t.terms, t.exclude) for t in topics)
+        self._topics_sig = hashlib.sha1(
+            json.dumps([[t.name, list(t.terms), list(t.exclude)] for t in topics]).encode()
+        ).hexdigest()
+
+    def close(self) -> None:
+        """Close all connections."""
+        self.db.close()
+
+    # -- feeds ---------------------------------------------------------------
+
+    @_translate
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the stored feed list follow the config; removed feeds are hidden, not deleted."""
+        now = time.time()
+        with self.db.write() as conn:
+            conn.execute("UPDATE feeds SET active = 0")
+            conn.executemany(
+                """INSERT INTO feeds (url, custom_title, tags, active, created_at) VALUES (?, ?, ?, 1, ?)
+                   ON CONFLICT (url) DO UPDATE SET custom_title = excluded.custom_title,
+                       tags = excluded.tags, active = 1""",
+                [(f.url, f.title, json.dumps(list(f.tags)), now) for f in feeds],
+            )
+
+    @_translate
+    def feed_states(self, urls: Iterable[str] | None = None) -> list[FeedState]:
+        """Validators and schedule of active feeds (all, or those with the given URLs)."""
+        sql = """SELECT id, url, etag, last_modified, body_hash, error_count, next_fetch_at
+                 FROM feeds WHERE active = 1 ORDER BY id"""
+        rows = [FeedState(*r) for r in self.db.conn.execute(sql)]
+        if urls is not None:
+            wanted = set(urls)
+            rows = [r for r in rows if r.url in wanted]
+        return rows
+
+    @_translate
+    def feeds(self) -> list[FeedInfo]:
+        """Active feeds with their health and story counts, in config order."""
+        sql = f"""
+            SELECT f.id, f.url, {_FEED_TITLE}, f.tags, f.last_fetch_at, f.last_success_at,
+                   f.last_status, f.last_error, f.error_count, f.next_fetch_at,
+                   (SELECT count(*) FROM stories s WHERE s.feed_id = f.id),
+                   (SELECT count(*) FROM stories s WHERE s.feed_id = f.id AND s.read = 0)
+            FROM feeds f WHERE f.active = 1 ORDER BY f.id"""
+        out = []
+        for r in self.db.conn.execute(sql):
+            out.append(FeedInfo(r[0], r[1], r[2], tuple(json.loads(r[3] or "[]")), *r[4:10], r[10], r[11]))
+        return out
+
+    @_translate
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        status: int | None,
+        error: str | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        body_hash: str | None = None,
+        title: str | None = None,
+        site_url: str | None = None,
+        next_fetch_at: float | None = None,
+        keep_validators: bool = False,
+    ) -> None:
+        """Remember how a fetch went: validators on success, the reason on failure."""
+        now = time.time()
+        with self.db.write() as conn:
+            if error is not None:
+                conn.execute(
+                    """UPDATE feeds SET last_fetch_at = ?, last_status = ?, last_error = ?,
+                       error_count = error_count + 1, next_fetch_at = ? WHERE id = ?""",
+                    (now, status, error, next_fetch_at, feed_id),
+                )
+                return
+            conn.execute(
+                """UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = ?,
+                   last_error = NULL, error_count = 0, next_fetch_at = ?,
+                   title = coalesce(?, title), site_url = coalesce(?, site_url) WHERE id = ?""",
+                (now, now, status, next_fetch_at, title or None, site_url, feed_id),
+            )
+            if not keep_validators:
+                conn.execute(
+                    "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
+                    (etag, last_modified, body_hash, feed_id),
+                )
+
+    # -- stories: writes -----------------------------------------------------
+
+    @_translate
+    def save_items(self, feed_id: int, items: Sequence[ParsedItem]) -> tuple[list[int], int]:
+        """Insert new items, update changed ones; return (new story ids, updated count)."""
+        if not items:
+            return [], 0
+        now = time.time()
+        with self.db.write() as conn:
+            existing: dict[str, tuple[int, str]] = {}
+            keys = [it.key for it in items]
+            for chunk in _chunks(keys):
+                sql = f"SELECT key, id, content_hash FROM stories WHERE feed_id = ? AND key IN ({_marks(len(chunk))})"
+                for key, sid, digest in conn.execute(sql, (feed_id, *chunk)):
+                    existing[key] = (sid, digest)
+            # Reverse feed order so that, among items with equal times, the feed's first is newest.
+            fresh = [it for it in reversed(items) if it.key not in existing]
+            changed = [
+                (existing[it.key][0], it)
+                for it in items
+                if it.key in existing and existing[it.key][1] != it.content_hash
+            ]
+            new_ids = self._insert(conn, feed_id, fresh, now) if fresh else []
+            if changed:
+                self._update(conn, changed)
+        return new_ids, len(changed)
+
+    def _insert(
+        self, conn: sqlite3.Connection, feed_id: int, items: list[ParsedItem], now: float
+    ) -> list[int]:
+        def ts(it: ParsedItem) -> float:
+            return it.published if it.published is not None and it.published <= now + FUTURE_SLACK else now
+
+        conn.executemany(
+            """INSERT INTO stories (feed_id, key, guid, link, title, summary, content, author,
+                                    published, ts, first_seen, content_hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (feed_id, it.key, it.guid, it.link, it.title, it.summary, it.content, it.author,
+                 it.published, ts(it), now, it.content_hash)
+                for it in items
+            ],
+        )  # fmt: skip
+        ids: dict[str, int] = {}
+        keys = [it.key for it in items]
+        for chunk in _chunks(keys):
+            sql = f"SELECT key, id FROM stories WHERE feed_id = ? AND key IN ({_marks(len(chunk))})"
+            ids.update(conn.execute(sql, (feed_id, *chunk)))
+        rows = [(ids[it.key], it) for it in items]
+        conn.executemany(
+            "INSERT INTO story_fts (rowid, title, summary, article) VALUES (?, ?, ?, '')",
+            [(sid, it.title, it.summary) for sid, it in rows],
+        )
+        self._write_topics(conn, [(sid, it, ts(it)) for sid, it in rows])
+        return [sid for sid, _ in rows]
+
+    def _update(self, conn: sqlite3.Connection, changed: list[tuple[int, ParsedItem]]) -> None:
+        conn.executemany(
+            """UPDATE stories SET guid = ?, link = ?, title = ?, summary = ?, content = ?, author = ?,
+                   published = ?, content_hash = ? WHERE id = ?""",
+            [
+                (
+                    it.guid,
+                    it.link,
+                    it.title,
+                    it.summary,
+                    it.content,
+                    it.author,
+                    it.published,
+                    it.content_hash,
+                    sid,
+                )
+                for sid, it in changed
+            ],
+        )
+        conn.executemany(
+            "UPDATE story_fts SET title = ?, summary = ? WHERE rowid = ?",
+            [(it.title, it.summary, sid) for sid, it in changed],
+        )
+        ids = [sid for sid, _ in changed]
+        for chunk in _chunks(ids):
+            conn.execute(f"DELETE FROM story_topics WHERE story_id IN ({_marks(len(chunk))})", chunk)
+        tss = dict(self._ts_of(conn, ids))
+        self._write_topics(conn, [(sid, it, tss[sid]) for sid, it in changed])
+
+    def _ts_of(self, conn: sqlite3.Connection, ids: list[int]) -> Iterator[tuple[int, float]]:
+        for chunk in _chunks(ids):
+            yield from conn.execute(f"SELECT id, ts FROM stories WHERE id IN ({_marks(len(chunk))})", chunk)
+
+    def _write_topics(self, conn: sqlite3.Connection, rows: list[tuple[int, ParsedItem, float]]) -> None:
+        if not self.topics:
+            return
+        pairs = []
+        for sid, it, ts in rows:
+            for name in matching_topics(self.topics, f"{it.title}\n{it.summary}"):
+                pairs.append((name, sid, ts))
+        conn.executemany("INSERT OR IGNORE INTO story_topics (topic, story_id, ts) VALUES (?, ?, ?)", pairs)
+
+    @_translate
+    def ensure_topics(self) -> bool:
+        """Re-match every story when the configured topics changed; True if work was done."""
+        conn = self.db.conn
+        row = conn.execute("SELECT value FROM meta WHERE key = 'topics_sig'").fetchone()
+        if row and row[0] == self._topics_sig:
+            return False
+        rows = conn.execute("SELECT id, title, summary, ts FROM stories").fetchall()
+        pairs = []
+        for sid, title, summary, ts in rows:
+            for name in matching_topics(self.topics, f"{title}\n{summary}"):
+                pairs.append((name, sid, ts))
+        with self.db.write() as w:
+            w.execute("DELETE FROM story_topics")
+            w.executemany("INSERT OR IGNORE INTO story_topics (topic, story_id, ts) VALUES (?, ?, ?)", pairs)
+            w.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('topics_sig', ?)", (self._topics_sig,)
+            )
+        return True
+
+    @_translate
+    def set_read(self, ids: Sequence[int], read: bool = True) -> None:
+        """Mark stories read or unread."""
+        with self.db.write() as conn:
+            for chunk in _chunks(list(ids)):
+                conn.execute(
+                    f"UPDATE stories SET read = ? WHERE id IN ({_marks(len(chunk))})", (int(read), *chunk)
+                )
+
+    @_translate
+    def set_starred(self, story_id: int, starred: bool) -> None:
+        """Star or unstar a story."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE stories SET starred = ? WHERE id = ?", (int(starred), story_id))
+
+    # -- stories: reads ------------------------------------------------------
+
+    @_translate
+    def story_rows(
+        self, filt: StoryFilter = StoryFilter(), after: tuple[float, int] | None = None, limit: int = 500
+    ) -> list[StoryRow]:
+        """One keyset page of list rows, newest first, strictly after `after` (ts, id)."""
+        where, params = self._where(filt)
+        if after is not None:
+            where.append("(s.ts, s.id) < (?, ?)")
+            params.extend(after)
+        sql = f"""SELECT {_ROW_COLUMNS} FROM stories s JOIN feeds f ON f.id = s.feed_id
+                  WHERE {" AND ".join(where)} ORDER BY s.ts DESC, s.id DESC LIMIT ?"""
+        return [_row(r) for r in self.db.conn.execute(sql, (*params, limit))]
+
+    @_translate
+    def count(self, filt: StoryFilter = StoryFilter()) -> int:
+        """How many stories a filter shows."""
+        where, params = self._where(filt)
+        sql = f"SELECT count(*) FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE {' AND '.join(where)}"
+        return self.db.conn.execute(sql, params).fetchone()[0]
+
+    def _where(self, filt: StoryFilter) -> tuple[list[str], list[object]]:
+        where = ["f.active = 1"]
+        params: list[object] = []
+        if filt.feed_ids is not None:
+            where.append(f"s.feed_id IN ({_marks(len(filt.feed_ids))})" if filt.feed_ids else "0")
+            params.extend(filt.feed_ids)
+        if filt.unread:
+            where.append("s.read = 0")
+        if filt.starred:
+            where.append("s.starred = 1")
+        if filt.topic is not None:
+            where.append("s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)")
+            params.append(filt.topic)
+        return where, params
+
+    @_translate
+    def rows_by_ids(self, ids: Sequence[int], filt: StoryFilter | None = None) -> list[StoryRow]:
+        """List rows for these stories (those matching `filt`, if given), newest first."""
+        where, params = self._where(filt or StoryFilter())
+        out: list[StoryRow] = []
+        for chunk in _chunks(list(ids)):
+            sql = f"""SELECT {_ROW_COLUMNS} FROM stories s JOIN feeds f ON f.id = s.feed_id
+                      WHERE s.id IN ({_marks(len(chunk))}) AND {" AND ".join(where)}"""
+            out.extend(_row(r) for r in self.db.conn.execute(sql, (*chunk, *params)))
+        out.sort(key=lambda r: (r.ts, r.id), reverse=True)
+        return out
+
+    @_translate
+    def story(self, story_id: int) -> Story | None:
+        """Everything about one story."""
+        r = self.db.conn.execute(
+            f"""SELECT s.id, s.feed_id, f.url, {_FEED_TITLE}, s.title, s.link, s.author, s.summary,
+                       s.content, s.published, s.ts, s.read, s.starred, s.guid
+                FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id = ?""",
+            (story_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        return Story(*r[:11], read=bool(r[11]), starred=bool(r[12]), guid=r[13])
+
+    @_translate
+    def topics_of(self, story_id: int) -> list[str]:
+        """Names of the watched topics a story matches."""
+        rows = self.db.conn.execute("SELECT topic FROM story_topics WHERE story_id = ?", (story_id,))
+        order = {t.name: i for i, t in enumerate(self.topics)}
+        return sorted((r[0] for r in rows if r[0] in order), key=order.__getitem__)
+
+    @_translate
+    def topic_rows(self, topic: str, exclude_id: int | None = None, limit: int = 30) -> list[StoryRow]:
+        """The newest stories of a topic."""
+        sql = f"""SELECT {_ROW_COLUMNS} FROM story_topics t
+                  JOIN stories s ON s.id = t.story_id JOIN feeds f ON f.id = s.feed_id
+                  WHERE t.topic = ? AND f.active = 1 AND s.id != ?
+                  ORDER BY t.ts DESC LIMIT ?"""
+        return [_row(r) for r in self.db.conn.execute(sql, (topic, exclude_id or -1, limit))]

@@ -1,0 +1,105 @@
+"""The Textual app: one factory used by the CLI, the demo and the tests."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from textual.app import App
+from textual.binding import Binding
+
+from tuinews import __version__
+from tuinews.service import Service
+from tuinews.ui.screens.main import MainScreen
+from tuinews.ui.widgets.reader_pane import ReaderPane
+from tuinews.ui.widgets.related_sidebar import RelatedSidebar
+from tuinews.ui.widgets.story_list import StoryList
+
+SAFE_SCHEMES = ("http", "https")
+
+
+def _browser(url: str) -> None:
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+
+class TuinewsApp(App[None]):
+    """tuinews: story list, reader and related coverage."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "tuinews"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
+    ]
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        open_url: Callable[[str], None] | None = None,
+        refresh_on_start: bool = True,
+        title_suffix: str = "",
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self._open_url = open_url or _browser
+        self.refresh_on_start = refresh_on_start
+        self.title = f"tuinews {__version__}{title_suffix}"
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.service, refresh_on_start=self.refresh_on_start))
+
+    async def on_unmount(self) -> None:
+        await self.service.aclose()
+
+    def open_link(self, url: str) -> bool:
+        """Open an http(s) URL in the system browser; anything else is refused and said so."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in SAFE_SCHEMES:
+            self.notify(
+                f"Not opening a {scheme or 'relative'}: link — only http(s) links are opened.",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        self._open_url(url)
+        self.notify(f"Opening {url}", markup=False, timeout=2)
+        return True
+
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        """Every binding the user can press, grouped by where it works."""
+
+        def bindings(cls: type) -> list[Binding]:
+            return [b for b in cls.BINDINGS if isinstance(b, Binding)]
+
+        return [
+            ("Story list", bindings(StoryList)),
+            ("Reading", bindings(MainScreen)[:5] + bindings(ReaderPane)),
+            ("Sidebar", bindings(RelatedSidebar) + [Binding("enter", "", "Open the story in the reader")]),
+            (
+                "App",
+                bindings(MainScreen)[5:] + bindings(TuinewsApp) + [Binding("ctrl+p", "", "Command palette")],
+            ),
+        ]
+
+    def keymap_view(self) -> dict[str, str]:
+        """The user's key remapping (binding id -> keys)."""
+        return dict(self._keymap)
+
+
+def build_app(service: Service, **kwargs: object) -> TuinewsApp:
+    """The one app factory (CLI, demo and tests)."""
+    return TuinewsApp(service, **kwargs)  # type: ignore[arg-type]
+
+
+def run_app(service: Service, **kwargs: object) -> int:
+    """Run the app to completion and release the service."""
+    app = build_app(service, **kwargs)
+    try:
+        app.run()
+    finally:
+        service.close()
+    return 0

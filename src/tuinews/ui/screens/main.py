@@ -1,0 +1,437 @@
+"""The main screen: story list, reader pane and related-coverage sidebar.
+
+This screen is the only place that talks to the service, and only from
+workers; workers post messages and the handlers here update widgets.  Stale
+results (a story no longer under the cursor, an old view) are dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from tuinews.core.models import FeedOutcome, Story, StoryRow, View
+from tuinews.errors import TuinewsError
+from tuinews.ui.messages import (
+    RefreshFinished,
+    RefreshProgress,
+    RelatedReady,
+    RowsChanged,
+    RowsLoaded,
+    StoryReady,
+)
+from tuinews.ui.screens.errors import FeedErrors
+from tuinews.ui.screens.feeds import FeedPicker, picker_entries
+from tuinews.ui.screens.help import HelpScreen
+from tuinews.ui.widgets.reader_pane import ReaderPane
+from tuinews.ui.widgets.related_sidebar import RelatedSidebar
+from tuinews.ui.widgets.story_list import StoryList
+
+if TYPE_CHECKING:
+    from tuinews.service import Service
+
+FIRST_PAGE = 200
+PAGE = 5000
+RELATED_DEBOUNCE = 0.06
+
+
+class MainScreen(Screen[None]):
+    """Three panes and every reading action."""
+
+    BINDINGS = [
+        Binding("space", "page_reader", "Page reader", id="reader.page"),
+        Binding("n", "next_unread", "Next unread", id="story.next_unread"),
+        Binding("m", "toggle_read", "Read/unread", id="story.toggle_read"),
+        Binding("s", "toggle_star", "Star", id="story.star"),
+        Binding("o", "open_link", "Open in browser", id="story.open_link"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("f", "pick_view", "Feeds", id="app.feeds"),
+        Binding("e", "show_errors", "Errors", id="app.errors"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, service: Service, *, refresh_on_start: bool = True) -> None:
+        super().__init__()
+        self.service = service
+        self.view = View()
+        self.generation = 0
+        self.total: int | None = None
+        self.reader_story: Story | None = None
+        self.reader_links: tuple[str, ...] = ()
+        self.refreshing = False
+        self.progress = ""
+        self.refresh_on_start = refresh_on_start
+        self._related_timer: Timer | None = None
+        self._started = False
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="panes"):
+            yield StoryList(id="stories")
+            yield ReaderPane(id="reader")
+            yield RelatedSidebar(id="sidebar")
+        yield Footer()
+
+    @property
+    def story_list(self) -> StoryList:
+        """The story list widget."""
+        return self.query_one(StoryList)
+
+    @property
+    def reader(self) -> ReaderPane:
+        """The reader pane."""
+        return self.query_one(ReaderPane)
+
+    @property
+    def sidebar(self) -> RelatedSidebar:
+        """The related-coverage sidebar."""
+        return self.query_one(RelatedSidebar)
+
+    def on_mount(self) -> None:
+        self.story_list.focus()
+        self.sidebar.show(None)
+        self.load_view(self.view)
+        minutes = self.service.config.settings.refresh_minutes
+        if minutes:
+            self.set_interval(minutes * 60, self.action_refresh)
+
+    def _update_status(self) -> None:
+        parts = [self.view.label]
+        if self.total is not None:
+            parts.append(f"{self.total:,} stories")
+        if self.progress:
+            parts.append(self.progress)
+        self.app.sub_title = " · ".join(parts)
+
+    # -- list loading --------------------------------------------------------------
+
+    def load_view(self, view: View) -> None:
+        """Show a view: first page at once, the rest in keyset pages behind it."""
+        self.view = view
+        self.generation += 1
+        self.total = None
+        self._update_status()
+        self._load_rows(view, self.generation)
+
+    @work(thread=True, group="list", exclusive=True, exit_on_error=False)
+    def _load_rows(self, view: View, generation: int) -> None:
+        worker = self._current_worker()
+        first = self.service.rows(view, None, FIRST_PAGE)
+        self.post_message(RowsLoaded(generation, first, True))
+        total = len(first)
+        after = (first[-1].ts, first[-1].id) if len(first) == FIRST_PAGE else None
+        while after is not None and not (worker and worker.is_cancelled):
+            page = self.service.rows(view, after, PAGE)
+            total += len(page)
+            if page:
+                self.post_message(RowsLoaded(generation, page, False))
+            after = (page[-1].ts, page[-1].id) if len(page) == PAGE else None
+        self.post_message(RowsLoaded(generation, [], False, total))
+
+    def _current_worker(self) -> Worker | None:
+        from textual.worker import get_current_worker
+
+        try:
+            return get_current_worker()
+        except RuntimeError:
+            return None
+
+    @on(RowsLoaded)
+    def _rows_loaded(self, message: RowsLoaded) -> None:
+        if message.generation != self.generation:
+            return
+        if message.first:
+            self.story_list.empty_text = (
+                "No stories yet — refreshing…"
+                if self.refreshing or (self.refresh_on_start and not self._started)
+                else "No stories in this view."
+            )
+            self.story_list.set_rows(message.rows, keep=True)
+            if not self._started:
+                self._started = True
+                if self.refresh_on_start:
+                    self.action_refresh()
+        else:
+            self.story_list.append_rows(message.rows)
+        if message.total is not None:
+            self.total = message.total
+            self._update_status()
+
+    # -- selection, sidebar, reader --------------------------------------------------
+
+    @on(StoryList.Highlighted)
+    def _highlighted(self, message: StoryList.Highlighted) -> None:
+        if self._related_timer is not None:
+            self._related_timer.stop()
+        story_id = message.row.id
+        self._related_timer = self.set_timer(RELATED_DEBOUNCE, lambda: self._load_related(story_id))
+
+    @work(thread=True, group="related", exclusive=True, exit_on_error=False)
+    def _load_related(self, story_id: int) -> None:
+        current = self.story_list.current
+        if current is None or current.id != story_id:
+            return
+        self.post_message(RelatedReady(self.service.related(story_id)))
+
+    @on(RelatedReady)
+    def _related_ready(self, message: RelatedReady) -> None:
+        current = self.story_list.current
+        if current is not None and current.id == message.related.story_id:
+            self.sidebar.show(message.related)
+
+    @on(StoryList.Selected)
+    def _selected(self, message: StoryList.Selected) -> None:
+        self.open_story(message.row.id)
+
+    @on(RelatedSidebar.OpenStory)
+    def _open_from_sidebar(self, message: RelatedSidebar.OpenStory) -> None:
+        self.open_story(message.story_id)
+
+    def open_story(self, story_id: int) -> None:
+        """Show a story in the reader and mark it read."""
+        self._load_story(story_id)
+
+    @work(thread=True, group="reader", exclusive=True, exit_on_error=False)
+    def _load_story(self, story_id: int) -> None:
+        from tuinews.render import document_renderable
+
+        story = self.service.story(story_id)
+        if story is None:
+            return
+        doc = self.service.feed_document(story)
+        self.post_message(StoryReady(story, document_renderable(doc), doc.links))
+        if not story.read:
+            self.service.set_read([story_id], True)
+            self.post_message(RowsChanged(self.service.rows_by_ids([story_id])))
+
+    @on(StoryReady)
+    def _story_ready(self, message: StoryReady) -> None:
+        self.reader_story = message.story
+        self.reader_links = message.links
+        self.reader.show(message.story.id, message.renderable)
+
+    @on(RowsChanged)
+    def _rows_changed(self, message: RowsChanged) -> None:
+        self.story_list.update_rows(message.rows)
+
+    # -- actions ---------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        """The story the user means: the reader's when it has focus, the sidebar's, else the list's."""
+        focused = self.focused
+        if isinstance(focused, ReaderPane) and self.reader_story is not None:
+            return self.reader_story.id
+        if isinstance(focused, RelatedSidebar) and focused.highlighted_story is not None:
+            return focused.highlighted_story
+        current = self.story_list.current
+        return current.id if current else None
+
+    def action_page_reader(self) -> None:
+        """Scroll the reader one page."""
+        self.reader.page_down()
+
+    def action_next_unread(self) -> None:
+        """Move to the next unread story (wrapping) and open it."""
+        rows = self.story_list.rows
+        if not rows:
+            return
+        start = self.story_list.cursor
+        n = len(rows)
+        for step in range(1, n + 1):
+            i = (start + step) % n
+            if not rows[i].read:
+                self.story_list.select_id(rows[i].id)
+                self.open_story(rows[i].id)
+                return
+        self.notify("No unread stories in this view.", markup=False)
+
+    def action_toggle_read(self) -> None:
+        """Flip read/unread."""
+        story_id = self.current_id()
+        row = self._row(story_id)
+        if story_id is None:
+            return
+        read = not row.read if row else True
+        self._write_state(story_id, read=read)
+
+    def action_toggle_star(self) -> None:
+        """Flip starred."""
+        story_id = self.current_id()
+        if story_id is None:
+            return
+        row = self._row(story_id)
+        starred = not row.starred if row else True
+        self._write_state(story_id, starred=starred)
+        self.notify("Starred." if starred else "Unstarred.", markup=False, timeout=1.5)
+
+    def _row(self, story_id: int | None) -> StoryRow | None:
+        if story_id is None:
+            return None
+        i = self.story_list.index_of(story_id)
+        return self.story_list.rows[i] if i is not None else None
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def _write_state(self, story_id: int, *, read: bool | None = None, starred: bool | None = None) -> None:
+        if read is not None:
+            self.service.set_read([story_id], read)
+        if starred is not None:
+            self.service.set_starred(story_id, starred)
+        self.post_message(RowsChanged(self.service.rows_by_ids([story_id])))
+
+    def action_open_link(self, number: int | None = None) -> None:
+        """Open the story's link (or reference N of the reader) in the browser."""
+        story_id = self.current_id()
+        if number is not None:
+            if not 1 <= number <= len(self.reader_links):
+                self.notify(f"No link [{number}] in this story.", markup=False)
+                return
+            self.app.open_link(self.reader_links[number - 1])  # type: ignore[attr-defined]
+            return
+        if self.reader_story is not None and story_id == self.reader_story.id:
+            link = self.reader_story.link
+        else:
+            row = self._row(story_id)
+            link = row.link if row else None
+        if not link:
+            self.notify("This story has no link.", markup=False)
+            return
+        self.app.open_link(link)  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.app.push_screen(HelpScreen(self.app.help_sections(), self.app.keymap_view()))  # type: ignore[attr-defined]
+
+    def action_quit(self) -> None:
+        """Leave tuinews."""
+        self.app.exit()
+
+    # -- feed picker and errors ------------------------------------------------------
+
+    def action_pick_view(self) -> None:
+        """Choose a feed, tag, topic or state to show."""
+        self._open_picker()
+
+    @work(thread=True, group="picker", exclusive=True, exit_on_error=False)
+    def _open_picker(self) -> None:
+        feeds = self.service.feeds()
+        entries = picker_entries(
+            feeds,
+            self.service.tags(),
+            [t.name for t in self.service.config.topics],
+            self.service.starred_count(),
+        )
+        self.app.call_from_thread(self._show_picker, entries)
+
+    def _show_picker(self, entries: list) -> None:
+        def chosen(view: View | None) -> None:
+            if view is not None and (view.kind, view.value) != (self.view.kind, self.view.value):
+                self.story_list.set_rows([], keep=False)
+                self.load_view(view)
+
+        self.app.push_screen(FeedPicker(entries, self.view), chosen)
+
+    def action_show_errors(self) -> None:
+        """List failing feeds and why."""
+        self._open_errors()
+
+    @work(thread=True, group="errors", exclusive=True, exit_on_error=False)
+    def _open_errors(self) -> None:
+        feeds = self.service.feeds()
+        self.app.call_from_thread(self.app.push_screen, FeedErrors(feeds))
+
+    # -- refresh -----------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Fetch all feeds in the background."""
+        if self.refreshing:
+            self.notify("A refresh is already running.", markup=False, timeout=2)
+            return
+        if not self.service.config.feeds:
+            self.notify(
+                "No feeds configured: add [[feeds]] to your config.", markup=False, severity="warning"
+            )
+            return
+        self.refreshing = True
+        self._refresh()
+
+    @work(group="refresh", exclusive=True, exit_on_error=False)
+    async def _refresh(self) -> None:
+        started = time.monotonic()
+        outcomes: list[FeedOutcome] = []
+        total = len(self.service.config.feeds)
+        self.post_message(RefreshProgress(None, [], 0, total))
+        view = self.view
+        try:
+            async for outcome in self.service.refresh():
+                outcomes.append(outcome)
+                rows = (
+                    await asyncio.to_thread(self.service.rows_by_ids, list(outcome.new_ids), view)
+                    if outcome.new_ids
+                    else []
+                )
+                self.post_message(RefreshProgress(outcome, rows, len(outcomes), total))
+        finally:
+            self.post_message(RefreshFinished(outcomes, time.monotonic() - started))
+
+    @on(RefreshProgress)
+    def _refresh_progress(self, message: RefreshProgress) -> None:
+        self.progress = f"Refreshing {message.done}/{message.total}"
+        if message.rows:  # already filtered by the view in the worker
+            added = self.story_list.insert_rows(message.rows)
+            if self.total is not None:
+                self.total += added
+        self._update_status()
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, message: RefreshFinished) -> None:
+        self.refreshing = False
+        self.progress = ""
+        failed = [o for o in message.outcomes if o.kind == "error"]
+        new = sum(o.new_count for o in message.outcomes)
+        self.story_list.empty_text = "No stories in this view."
+        self.story_list.refresh()
+        self._update_status()
+        if failed:
+            names = ", ".join(o.title for o in failed[:2]) + (" …" if len(failed) > 2 else "")
+            self.notify(
+                f"{len(failed)} of {len(message.outcomes)} feeds failed ({names}). Press e to see why.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        elif new:
+            self.notify(f"{new} new stories.", markup=False, timeout=3)
+
+    # -- worker errors -------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place for unexpected worker failures: a readable notification, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "refresh":
+            self.refreshing = False
+            self.progress = ""
+            self._update_status()
+        if isinstance(error, TuinewsError):
+            self.notify(error.message, title=error.title, severity="error", markup=False)
+        else:
+            self.notify(
+                f"{error.__class__.__name__}: {error}",
+                title="Unexpected error",
+                severity="error",
+                markup=False,
+            )
