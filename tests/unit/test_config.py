@@ -39,13 +39,13 @@ def test_example_config_is_valid_and_documents_every_setting() -> None:
 
 
 def test_invalid_toml_names_file_line_and_column(tmp_path: Path) -> None:
-    message = error_of('[settings]\nconcurrency = 4\nrefresh_minutes = \n', tmp_path)
+    message = error_of("[settings]\nconcurrency = 4\nrefresh_minutes = \n", tmp_path)
     assert message.startswith(f"{tmp_path / 'tuinews.toml'}:3:")
     assert "invalid TOML" in message
 
 
 def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
-    message = error_of('[settings]\nconcurency = 4\n', tmp_path)
+    message = error_of("[settings]\nconcurency = 4\n", tmp_path)
     assert ":2:" in message
     assert "'concurency'" in message and "did you mean 'concurrency'" in message
 
@@ -77,7 +77,9 @@ def test_feed_without_url(tmp_path: Path) -> None:
 
 
 def test_duplicate_feed_url(tmp_path: Path) -> None:
-    message = error_of('[[feeds]]\nurl = "https://a.example/f"\n[[feeds]]\nurl = "https://a.example/f"\n', tmp_path)
+    message = error_of(
+        '[[feeds]]\nurl = "https://a.example/f"\n[[feeds]]\nurl = "https://a.example/f"\n', tmp_path
+    )
     assert ":4:" in message and "repeats" in message
 
 

@@ -10,7 +10,15 @@ from tuinews.core.words import stem
 STRIKES = Topic.compile(
     "Strikes",
     ["strike", "industrial action", "walkout", "picket", "ballot", "union"],
-    ["air strike", "airstrike", "lightning strike", "striker", "strike rate", "European Union", "strike a deal"],
+    [
+        "air strike",
+        "airstrike",
+        "lightning strike",
+        "striker",
+        "strike rate",
+        "European Union",
+        "strike a deal",
+    ],
 )
 
 

@@ -40,6 +40,8 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
+        except sqlite3.DatabaseError as exc:
+            raise self._unusable(exc) from None
         except sqlite3.Error as exc:
             raise self._error("cannot open", exc) from None
         with self._lock:
@@ -86,6 +88,12 @@ class Database:
                 conn.close()
         self._local = threading.local()
 
+    def _unusable(self, exc: BaseException) -> StorageError:
+        return StorageError(
+            f"{self.path}: not a usable database ({exc}); it was left untouched — "
+            "move it aside to start a new one"
+        )
+
     def _error(self, what: str, exc: BaseException) -> StorageError:
         return StorageError(f"{self.path}: {what}: {exc}")
 
@@ -103,10 +111,7 @@ class Database:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise StorageError(
-                f"{self.path}: not a usable database ({exc}); it was left untouched — "
-                "move it aside to start a new one"
-            ) from None
+            raise self._unusable(exc) from None
         if app_id != APPLICATION_ID and objects:
             raise StorageError(
                 f"{self.path}: is another program's SQLite database; it was left untouched — "

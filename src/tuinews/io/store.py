@@ -192,6 +192,10 @@ class Store:
         """Insert new items, update changed ones; return (new story ids, updated count)."""
         if not items:
             return [], 0
+        unique: dict[str, ParsedItem] = {}
+        for it in items:
+            unique.setdefault(it.key, it)
+        items = list(unique.values())
         now = time.time()
         with self.db.write() as conn:
             existing: dict[str, tuple[int, str]] = {}
@@ -207,14 +211,14 @@ class Store:
                 for it in items
                 if it.key in existing and existing[it.key][1] != it.content_hash
             ]
-            new_ids = self._insert(conn, feed_id, fresh, now) if fresh else []
+            inserted = self._insert(conn, feed_id, fresh, now) if fresh else {}
             if changed:
                 self._update(conn, changed)
-        return new_ids, len(changed)
+        return [inserted[it.key] for it in items if it.key in inserted], len(changed)
 
     def _insert(
         self, conn: sqlite3.Connection, feed_id: int, items: list[ParsedItem], now: float
-    ) -> list[int]:
+    ) -> dict[str, int]:
         def ts(it: ParsedItem) -> float:
             return it.published if it.published is not None and it.published <= now + FUTURE_SLACK else now
 
@@ -239,7 +243,7 @@ class Store:
             [(sid, it.title, it.summary) for sid, it in rows],
         )
         self._write_topics(conn, [(sid, it, ts(it)) for sid, it in rows])
-        return [sid for sid, _ in rows]
+        return ids
 
     def _update(self, conn: sqlite3.Connection, changed: list[tuple[int, ParsedItem]]) -> None:
         conn.executemany(

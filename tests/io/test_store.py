@@ -1,0 +1,202 @@
+"""The SQLite store: identity, state across refreshes, vanished stories, safety of the file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tuinews.config import FeedConfig, TopicConfig
+from tuinews.core.keys import content_hash, story_key
+from tuinews.core.models import ParsedItem
+from tuinews.errors import StorageError
+from tuinews.io.store import Store, StoryFilter
+
+
+def item(
+    n: int,
+    *,
+    guid: str | None = "auto",
+    link: str | None = "auto",
+    title: str | None = None,
+    summary: str = "",
+) -> ParsedItem:
+    guid = f"g{n}" if guid == "auto" else guid
+    link = f"http://example.org/{n}" if link == "auto" else link
+    title = title or f"Story {n}"
+    published = 1_700_000_000.0 + n
+    return ParsedItem(
+        key=story_key(guid, link, title, published),
+        guid=guid,
+        link=link,
+        title=title,
+        summary=summary,
+        content="",
+        author="",
+        published=published,
+        content_hash=content_hash(title, link, summary, published),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "t.db", [TopicConfig("Strikes", ("strike",), ("air strike",))])
+    s.sync_feeds([FeedConfig("http://a.example/feed"), FeedConfig("http://b.example/feed")])
+    s.ensure_topics()
+    yield s
+    s.close()
+
+
+def feed_id(store: Store, url: str = "http://a.example/feed") -> int:
+    return next(f.id for f in store.feeds() if f.url == url)
+
+
+def test_saving_twice_never_duplicates(store: Store) -> None:
+    fid = feed_id(store)
+    new, updated = store.save_items(fid, [item(i) for i in range(10)])
+    assert len(new) == 10 and updated == 0
+    new, updated = store.save_items(fid, [item(i) for i in range(10)])
+    assert new == [] and updated == 0
+    assert store.count() == 10
+
+
+def test_same_guid_in_two_feeds_is_two_stories(store: Store) -> None:
+    store.save_items(feed_id(store), [item(1)])
+    store.save_items(feed_id(store, "http://b.example/feed"), [item(1)])
+    assert store.count() == 2
+
+
+def test_identity_falls_back_to_link_then_title_and_date(store: Store) -> None:
+    fid = feed_id(store)
+    store.save_items(fid, [item(1, guid=None), item(2, guid=None, link=None)])
+    store.save_items(fid, [item(1, guid=None), item(2, guid=None, link=None)])
+    assert store.count() == 2
+    keys = {r[0] for r in store.db.conn.execute("SELECT key FROM stories")}
+    assert any(k.startswith("l:") for k in keys) and any(k.startswith("h:") for k in keys)
+
+
+def test_read_and_starred_survive_updates(store: Store) -> None:
+    fid = feed_id(store)
+    ids, _ = store.save_items(fid, [item(1), item(2)])
+    store.set_read([ids[0]])
+    store.set_starred(ids[1], True)
+    new, updated = store.save_items(fid, [item(1, title="Story 1 (corrected)"), item(2)])
+    assert new == [] and updated == 1
+    rows = {r.id: r for r in store.story_rows()}
+    assert rows[ids[0]].read and rows[ids[0]].title == "Story 1 (corrected)"
+    assert rows[ids[1]].starred
+
+
+def test_vanished_items_stay(store: Store) -> None:
+    fid = feed_id(store)
+    store.save_items(fid, [item(i) for i in range(5)])
+    store.save_items(fid, [item(i) for i in range(5, 8)])
+    assert store.count() == 8
+
+
+def test_rows_are_newest_first_and_page_by_keyset(store: Store) -> None:
+    store.save_items(feed_id(store), [item(i) for i in range(25)])
+    first = store.story_rows(limit=10)
+    second = store.story_rows(after=(first[-1].ts, first[-1].id), limit=10)
+    third = store.story_rows(after=(second[-1].ts, second[-1].id), limit=10)
+    titles = [r.title for r in first + second + third]
+    assert titles == [f"Story {i}" for i in range(24, -1, -1)]
+
+
+def test_filters(store: Store) -> None:
+    ids, _ = store.save_items(feed_id(store), [item(1), item(2)])
+    store.save_items(feed_id(store, "http://b.example/feed"), [item(3)])
+    store.set_read([ids[0]])
+    store.set_starred(ids[1], True)
+    assert store.count(StoryFilter(unread=True)) == 2
+    assert store.count(StoryFilter(starred=True)) == 1
+    assert store.count(StoryFilter(feed_ids=(feed_id(store),))) == 2
+
+
+def test_topics_are_matched_on_save_and_exclusions_hold(store: Store) -> None:
+    fid = feed_id(store)
+    ids, _ = store.save_items(
+        fid,
+        [
+            item(1, title="Rail workers strike"),
+            item(2, title="Air strike hits city"),
+            item(3, title="Dockers strike", summary="pickets"),
+        ],
+    )
+    assert store.topics_of(ids[0]) == ["Strikes"]
+    assert store.topics_of(ids[1]) == []
+    others = store.topic_rows("Strikes", exclude_id=ids[0])
+    assert [r.title for r in others] == ["Dockers strike"]
+
+
+def test_fts_index_follows_saves_and_updates(store: Store) -> None:
+    fid = feed_id(store)
+    ids, _ = store.save_items(fid, [item(1, title="Kwarteng rejects e-ballots")])
+    hits = store.db.conn.execute("SELECT rowid FROM story_fts WHERE story_fts MATCH 'kwarteng'").fetchall()
+    assert hits == [(ids[0],)]
+    store.save_items(fid, [item(1, title="Minister rejects e-ballots")])
+    assert (
+        store.db.conn.execute("SELECT count(*) FROM story_fts WHERE story_fts MATCH 'kwarteng'").fetchone()[0]
+        == 0
+    )
+
+
+def test_removed_feed_is_hidden_not_deleted(store: Store) -> None:
+    store.save_items(feed_id(store, "http://b.example/feed"), [item(1)])
+    store.sync_feeds([FeedConfig("http://a.example/feed")])
+    assert store.count() == 0
+    store.sync_feeds([FeedConfig("http://a.example/feed"), FeedConfig("http://b.example/feed")])
+    assert store.count() == 1
+
+
+def test_schema_version_and_wal(tmp_path: Path) -> None:
+    from tuinews.io.schema import APPLICATION_ID, MIGRATIONS
+
+    Store(tmp_path / "v.db").close()
+    conn = sqlite3.connect(tmp_path / "v.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_foreign_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="another program's SQLite database"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="not a usable database"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    Store(tmp_path / "n.db").close()
+    conn = sqlite3.connect(tmp_path / "n.db")
+    conn.execute("PRAGMA user_version = 999")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StorageError, match="newer tuinews"):
+        Store(tmp_path / "n.db")
+
+
+def test_connections_are_per_thread(store: Store) -> None:
+    import threading
+
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(store.db.conn))
+    t.start()
+    t.join()
+    assert seen[0] is not store.db.conn

@@ -1,0 +1,37 @@
+"""The architecture, enforced: domain code never imports Textual; heavy imports are deferred."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+DOMAIN = [
+    "tuinews.service",
+    "tuinews.config",
+    "tuinews.core.topics",
+    "tuinews.io.store",
+    "tuinews.io.refresh",
+    "tuinews.io.feed_parse",
+    "tuinews.io.html_doc",
+    "tuinews.render",
+    "tuinews.cli",
+]
+
+
+def imported_after(module: str) -> set[str]:
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("module", DOMAIN)
+def test_domain_modules_do_not_import_textual(module: str) -> None:
+    assert "textual" not in imported_after(module)
+
+
+def test_service_defers_network_and_parsing_imports() -> None:
+    loaded = imported_after("tuinews.service")
+    for heavy in ("httpx", "feedparser", "readability", "lxml"):
+        assert heavy not in loaded, heavy

@@ -1,0 +1,277 @@
+"""The real app, driven by Pilot pressing real keys; assertions on what the screen shows."""
+
+from __future__ import annotations
+
+from tests.feeds import Feed, Item
+from tests.ui.conftest import NOW_TS, World, courier_items
+from tests.ui.helpers import screen_text, settle
+from tuinews.ui.screens.errors import FeedErrors
+from tuinews.ui.screens.feeds import FeedPicker
+from tuinews.ui.screens.help import HelpScreen
+from tuinews.ui.widgets.reader_pane import ReaderPane
+from tuinews.ui.widgets.related_sidebar import RelatedSidebar
+from tuinews.ui.widgets.story_list import StoryList
+
+SIZE = (200, 50)
+
+
+def titles(app) -> list[str]:
+    return [r.title for r in app.screen.query_one(StoryList).rows]
+
+
+def cursor_title(app) -> str:
+    return app.screen.query_one(StoryList).current.title
+
+
+async def test_stored_stories_paint_at_start_newest_first(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert titles(app)[:2] == [
+            "Minister rejects electronic strike ballots",
+            "Rail drivers announce 48-hour walkout",
+        ]
+        text = screen_text(app)
+        assert "Minister rejects electronic strike ballots" in text
+        assert "All stories · 6 stories" in text
+
+
+async def test_markup_in_titles_shows_literally(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert "[bold red]PWNED[/] and [@click=app.quit]x[/]" in screen_text(app)
+        assert app.is_running
+
+
+async def test_j_k_g_G_move_the_cursor(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        assert cursor_title(app) == "Air strike hits bridge in border town"
+        await pilot.press("k")
+        assert cursor_title(app) == "Rail drivers announce 48-hour walkout"
+        await pilot.press("G")
+        assert cursor_title(app) == "Interest rates held at 4%"
+        await pilot.press("g")
+        assert cursor_title(app) == "Minister rejects electronic strike ballots"
+        await pilot.press("down", "up", "end")
+        assert cursor_title(app) == "Interest rates held at 4%"
+        await pilot.press("pageup")
+        assert cursor_title(app) == "Minister rejects electronic strike ballots"
+
+
+async def test_enter_opens_the_story_and_marks_it_read(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "The business secretary rejected e-ballots[1] for unions." in text
+        assert "Second paragraph of the story." in text
+        assert "[1] https://example.org/review" in text
+        assert app.screen.query_one(StoryList).rows[0].read
+        assert world.service.story(app.screen.query_one(StoryList).rows[0].id).read
+
+
+async def test_m_toggles_read_and_s_stars(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        story_list = app.screen.query_one(StoryList)
+        first = story_list.rows[0].id
+        await pilot.press("m")
+        await settle(pilot)
+        assert story_list.rows[0].read and world.service.story(first).read
+        await pilot.press("m")
+        await settle(pilot)
+        assert not story_list.rows[0].read
+        await pilot.press("s")
+        await settle(pilot)
+        assert story_list.rows[0].starred and world.service.story(first).starred
+        assert "★" in screen_text(app)
+
+
+async def test_n_goes_to_the_next_unread_story_and_opens_it(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        story_list = app.screen.query_one(StoryList)
+        world.service.set_read([story_list.rows[1].id, story_list.rows[2].id])
+        story_list.update_rows(world.service.rows_by_ids([story_list.rows[1].id, story_list.rows[2].id]))
+        await pilot.press("n")
+        await settle(pilot)
+        assert story_list.cursor == 3
+        assert app.screen.query_one(ReaderPane).story_id == story_list.rows[3].id
+
+
+async def test_o_opens_the_link_and_refuses_javascript(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert world.opened == ["http://courier.example/1"]
+        await pilot.press("G", "k", "o")  # "Village fete": a javascript: link
+        await settle(pilot)
+        assert world.opened == ["http://courier.example/1"]
+        assert "Not opening a javascript: link" in screen_text(app)
+
+
+async def test_tab_cycles_list_reader_sidebar(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, StoryList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ReaderPane)
+        await pilot.press("tab")
+        assert isinstance(app.focused, RelatedSidebar)
+        await pilot.press("shift+tab", "shift+tab")
+        assert isinstance(app.focused, StoryList)
+
+
+async def test_space_pages_the_reader(world: World, server, open_service, write_config) -> None:
+    long = "".join(f"<p>Paragraph {i} of a long article about the walkout.</p>" for i in range(120))
+    url = server.add(
+        "/long.xml",
+        body=Feed("Long", items=[Item("Long read", "x1", "http://long.example/1", long, ts=NOW_TS)]).rss(),
+    )
+    service = open_service(write_config([url], name="long.toml"), db=world.config.parent / "long.db")
+    async for _ in service.refresh():
+        pass
+    await service.aclose()
+    from tuinews.ui.app import build_app
+
+    app = build_app(service, refresh_on_start=False, open_url=world.opened.append)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReaderPane)
+        assert reader.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert reader.scroll_y > 20
+
+
+async def test_sidebar_lists_other_strike_stories_never_the_air_strike(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(RelatedSidebar)
+        story_list = app.screen.query_one(StoryList)
+        assert sidebar.story_id == story_list.rows[0].id
+        titles_in_sidebar = [world.service.story(i).title for i in sidebar.ids]
+        assert titles_in_sidebar == ["Rail drivers announce 48-hour walkout"]
+        text = screen_text(app)
+        assert "Topic: Strikes (1)" in text
+        await pilot.press("j", "j")  # the air strike story
+        await settle(pilot)
+        assert sidebar.ids == []
+        assert "No related coverage" in screen_text(app)
+
+
+async def test_enter_on_a_sidebar_row_opens_that_story(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        assert isinstance(app.focused, RelatedSidebar)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReaderPane)
+        assert world.service.story(reader.story_id).title == "Rail drivers announce 48-hour walkout"
+
+
+async def test_r_refresh_adds_new_stories_without_moving_the_selection(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        selected = cursor_title(app)
+        fresh = [
+            Item("Breaking: dockers walk out", "c9", "http://courier.example/9", "<p>New.</p>", ts=NOW_TS)
+        ]
+        world.server.routes["/courier.xml"].body = Feed("The Courier", items=fresh + courier_items()).rss()
+        await pilot.press("r")
+        await settle(pilot, rounds=5)
+        assert titles(app)[0] == "Breaking: dockers walk out"
+        assert cursor_title(app) == selected
+        assert isinstance(app.focused, StoryList)
+        text = screen_text(app)
+        assert "7 stories" in text
+        assert "1 of 3 feeds failed" in text and "Press e to see why" in text
+
+
+async def test_e_lists_failing_feeds_with_reasons(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedErrors)
+        text = screen_text(app)
+        assert "/gone.xml" in text and "HTTP 404 Not Found" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, FeedErrors)
+
+
+async def test_f_picks_a_feed_and_the_list_follows(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedPicker)
+        text = screen_text(app)
+        assert "All stories" in text and "The Ledger" in text and "2 unread / 2" in text
+        picker = app.screen
+        ledger_key = next(k for k, v in picker.views.items() if v.label == "The Ledger")
+        from textual.widgets import OptionList
+
+        options = picker.query_one(OptionList)
+        options.highlighted = options.get_option_index(ledger_key)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert titles(app) == ["Rail drivers announce 48-hour walkout", "Interest rates held at 4%"]
+        assert "The Ledger · 2 stories" in screen_text(app)
+
+
+async def test_help_lists_every_key(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for label in ("j / ↓", "k / ↑", "g / Home", "G / End", "PgDn", "PgUp", "Enter", "Tab", "Shift+Tab",
+                      "Space", "Next unread", "Read/unread", "Star", "Open in browser", "Refresh", "Feeds",
+                      "Errors", "Help", "Quit"):  # fmt: skip
+            assert label in text, label
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
+
+
+async def test_click_selects_and_double_click_opens(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.click(StoryList, offset=(10, 2))
+        assert cursor_title(app) == "Air strike hits bridge in border town"
+        await pilot.double_click(StoryList, offset=(10, 1))
+        await settle(pilot)
+        reader = app.screen.query_one(ReaderPane)
+        assert world.service.story(reader.story_id).title == "Rail drivers announce 48-hour walkout"
