@@ -247,8 +247,8 @@ async def test_help_lists_every_key(world: World) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for label in ("j / ↓", "k / ↑", "g / Home", "G / End", "PgDn", "PgUp", "Enter", "Tab", "Shift+Tab",
-                      "Space", "Next unread", "Read/unread", "Star", "Open in browser", "Refresh", "Feeds",
+        for label in ("j / ↓", "k / ↑", "g / Home", "G / End", "PgDn", "PgUp", "Open the story in the reader and mark it read", "Tab", "Shift+Tab",
+                      "Space", "Page the reader down", "Next unread", "Read/unread", "Star", "Open in browser", "Refresh", "Feeds",
                       "Errors", "Help", "Quit"):  # fmt: skip
             assert label in text, label
         await pilot.press("escape")

@@ -20,10 +20,6 @@ from tuinews.ui.widgets.story_list import StoryList
 SAFE_SCHEMES = ("http", "https")
 
 
-def _browser(url: str) -> None:
-    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-
-
 class TuinewsApp(App[None]):
     """tuinews: story list, reader and related coverage."""
 
@@ -45,7 +41,7 @@ class TuinewsApp(App[None]):
     ) -> None:
         super().__init__()
         self.service = service
-        self._open_url = open_url or _browser
+        self._open_url = open_url or self._browser
         self.refresh_on_start = refresh_on_start
         self.title = f"tuinews {__version__}{title_suffix}"
 
@@ -69,6 +65,21 @@ class TuinewsApp(App[None]):
         self.notify(f"Opening {url}", markup=False, timeout=2)
         return True
 
+    def _browser(self, url: str) -> None:
+        """GUI browsers start in the background; a console browser (lynx, w3m) gets the terminal."""
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.notify("No web browser found: set $BROWSER to open links.", severity="warning", markup=False)
+            return
+        if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(
+            browser, webbrowser.BackgroundBrowser
+        ):
+            with self.suspend():
+                browser.open(url)
+            return
+        threading.Thread(target=browser.open, args=(url,), daemon=True).start()
+
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every binding the user can press, grouped by where it works."""
 
@@ -78,7 +89,7 @@ class TuinewsApp(App[None]):
         return [
             ("Story list", bindings(StoryList)),
             ("Reading", bindings(MainScreen)[:5] + bindings(ReaderPane)),
-            ("Sidebar", bindings(RelatedSidebar) + [Binding("enter", "", "Open the story in the reader")]),
+            ("Sidebar", bindings(RelatedSidebar) + [Binding("enter", "", "Open that story in the reader")]),
             (
                 "App",
                 bindings(MainScreen)[5:] + bindings(TuinewsApp) + [Binding("ctrl+p", "", "Command palette")],

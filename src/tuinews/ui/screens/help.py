@@ -48,7 +48,7 @@ def help_table(sections: Iterable[tuple[str, list[Binding]]], keymap: dict[str, 
         table.add_row(Text(title, style="bold underline"), Text(""))
         for b in bindings:
             keys = keymap.get(b.id, b.key) if b.id else b.key
-            table.add_row(Text(key_label(keys), style=KEY), Text(b.description))
+            table.add_row(Text(key_label(keys), style=KEY), Text(b.tooltip or b.description))
         table.add_row(Text(""), Text(""))
     return table
 

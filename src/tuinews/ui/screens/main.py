@@ -49,7 +49,7 @@ class MainScreen(Screen[None]):
     """Three panes and every reading action."""
 
     BINDINGS = [
-        Binding("space", "page_reader", "Page reader", id="reader.page"),
+        Binding("space", "page_reader", "Page", tooltip="Page the reader down", id="reader.page"),
         Binding("n", "next_unread", "Next unread", id="story.next_unread"),
         Binding("m", "toggle_read", "Read/unread", id="story.toggle_read"),
         Binding("s", "toggle_star", "Star", id="story.star"),
@@ -101,6 +101,8 @@ class MainScreen(Screen[None]):
         return self.query_one(RelatedSidebar)
 
     def on_mount(self) -> None:
+        self.story_list.border_title = "Stories"
+        self.reader.border_title = "Reader"
         self.story_list.focus()
         self.sidebar.show(None)
         self.load_view(self.view)
@@ -413,7 +415,9 @@ class MainScreen(Screen[None]):
                 timeout=8,
             )
         elif new:
-            self.notify(f"{new} new stories.", markup=False, timeout=3)
+            self.notify(f"{new} new {'story' if new == 1 else 'stories'}.", markup=False, timeout=3)
+        elif message.outcomes:
+            self.notify("Up to date: no new stories.", markup=False, timeout=3)
 
     # -- worker errors -------------------------------------------------------------
 

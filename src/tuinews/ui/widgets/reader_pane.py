@@ -13,10 +13,12 @@ class ReaderPane(VerticalScroll, can_focus=True):
     """Shows one story; keeps its scroll position when the same story is re-rendered."""
 
     BINDINGS = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader.down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom"),
+        Binding(
+            "j,down", "scroll_down", "Scroll the reader down (reader focused)", show=False, id="reader.down"
+        ),
+        Binding("k,up", "scroll_up", "Scroll the reader up (reader focused)", show=False, id="reader.up"),
+        Binding("g,home", "scroll_home", "Top of the story (reader focused)", show=False, id="reader.top"),
+        Binding("G,end", "scroll_end", "End of the story (reader focused)", show=False, id="reader.bottom"),
     ]
 
     DEFAULT_CSS = """

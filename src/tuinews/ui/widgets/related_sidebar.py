@@ -31,8 +31,8 @@ class RelatedSidebar(OptionList):
     """Same story / related / topic groups for the story under the list cursor."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("j", "cursor_down", "Next related story", show=False, id="sidebar.down"),
+        Binding("k", "cursor_up", "Previous related story", show=False, id="sidebar.up"),
     ]
 
     class OpenStory(Message):

@@ -43,13 +43,15 @@ class StoryList(ScrollView, can_focus=True):
     """Newest-first stories, one line each: unread dot, star, title, outlet, age."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "Top", show=False, id="list.top"),
-        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Open", id="list.open"),
+        Binding("j,down", "cursor_down", "Next story", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Previous story", show=False, id="list.up"),
+        Binding("g,home", "first", "First story", show=False, id="list.top"),
+        Binding("G,end", "last", "Last story", show=False, id="list.bottom"),
+        Binding("pagedown", "page_down", "A screen down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "A screen up", show=False, id="list.page_up"),
+        Binding(
+            "enter", "open", "Open", tooltip="Open the story in the reader and mark it read", id="list.open"
+        ),
     ]
 
     COMPONENT_CLASSES = {
@@ -95,6 +97,8 @@ class StoryList(ScrollView, can_focus=True):
         self._index: dict[int, int] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self.empty_text = "No stories yet."
+        # Until the user picks a story, the cursor stays on the newest one as rows stream in.
+        self.user_moved = False
 
     # -- data ------------------------------------------------------------------
 
@@ -107,7 +111,9 @@ class StoryList(ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[StoryRow], *, keep: bool = True) -> None:
         """Replace all rows; keep the cursor on the same story when it is still there."""
-        keep_id = self.current.id if keep and self.current else None
+        keep_id = self.current.id if keep and self.current and self.user_moved else None
+        if not keep:
+            self.user_moved = False
         self.rows = list(rows)
         self._reindex()
         self._strips.clear()
@@ -137,7 +143,7 @@ class StoryList(ScrollView, can_focus=True):
         if not fresh:
             return 0
         had_rows = bool(self.rows)
-        current_id = self.current.id if self.current else None
+        current_id = self.current.id if self.current and self.user_moved else None
         top = int(self.scroll_y)
         above_view = 0
         for row in fresh:
@@ -151,9 +157,9 @@ class StoryList(ScrollView, can_focus=True):
         self._sync_size()
         if current_id is not None:
             self.cursor = self._index[current_id]
-        elif not had_rows:
+        else:
             self._move(0, announce=True)
-        if above_view and self.scroll_y > 0:
+        if above_view and self.scroll_y > 0 and current_id is not None:
             self.scroll_to(y=self.scroll_y + above_view, animate=False, immediate=True)
         self._strips.clear()
         self.refresh()
@@ -192,6 +198,7 @@ class StoryList(ScrollView, can_focus=True):
         i = self._index.get(story_id)
         if i is None:
             return False
+        self.user_moved = True
         self._move(i, announce=True)
         return True
 
@@ -203,6 +210,10 @@ class StoryList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
 
     # -- cursor ----------------------------------------------------------------
+
+    def _user_move(self, index: int) -> None:
+        self.user_moved = True
+        self._move(index, announce=False)
 
     def _move(self, index: int, *, announce: bool = True) -> None:
         if not self.rows:
@@ -235,30 +246,31 @@ class StoryList(ScrollView, can_focus=True):
 
     def action_cursor_down(self) -> None:
         """Next story."""
-        self._move(self.cursor + 1, announce=False)
+        self._user_move(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
         """Previous story."""
-        self._move(self.cursor - 1, announce=False)
+        self._user_move(self.cursor - 1)
 
     def action_first(self) -> None:
         """First story."""
-        self._move(0, announce=False)
+        self._user_move(0)
 
     def action_last(self) -> None:
         """Last story."""
-        self._move(len(self.rows) - 1, announce=False)
+        self._user_move(len(self.rows) - 1)
 
     def action_page_down(self) -> None:
         """A screenful down."""
-        self._move(self.cursor + max(self.scrollable_content_region.height - 1, 1), announce=False)
+        self._user_move(self.cursor + max(self.scrollable_content_region.height - 1, 1))
 
     def action_page_up(self) -> None:
         """A screenful up."""
-        self._move(self.cursor - max(self.scrollable_content_region.height - 1, 1), announce=False)
+        self._user_move(self.cursor - max(self.scrollable_content_region.height - 1, 1))
 
     def action_open(self) -> None:
         """Open the story under the cursor."""
+        self.user_moved = True
         if self.current:
             self.post_message(self.Selected(self.current))
 
@@ -266,7 +278,7 @@ class StoryList(ScrollView, can_focus=True):
         """Click selects; a double click opens."""
         index = int(self.scroll_y) + event.y
         if 0 <= index < len(self.rows):
-            self._move(index, announce=False)
+            self._user_move(index)
             if event.chain >= 2:
                 self.action_open()
 
