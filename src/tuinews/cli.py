@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--starred", action="store_true", help="only starred stories")
     p.add_argument("--feed", metavar="URL", help="only stories of this feed")
     p.add_argument("--limit", metavar="N", type=_positive, default=None, help="at most N stories")
+
+    p = sub.add_parser(
+        "extract",
+        parents=[common],
+        help="print a page's article as the reader shows it",
+        description="Fetch (or read) a page, extract and clean its article, print what the reader pane shows.",
+    )
+    p.add_argument("source", metavar="PATH_OR_URL", help="an HTML file or an http(s) URL")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="output format")
+    p.add_argument("--width", metavar="N", type=_positive, default=None, help="wrap text at N columns")
     return parser
 
 
@@ -104,6 +114,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tuinews.demo.run import run_demo
 
         return run_demo()
+    if args.command == "extract":
+        from tuinews.extract_cli import run_extract
+
+        return run_extract(args.source, args.format, args.width, explicit)
     config = load_config(explicit)
     if args.command == "refresh":
         return _refresh(config, args.feed, args.force)

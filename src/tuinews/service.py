@@ -8,22 +8,24 @@ first paint does not wait for them.
 
 from __future__ import annotations
 
-import time
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuinews.config import Config
 from tuinews.core.document import Document
-from tuinews.core.models import FeedInfo, FeedOutcome, Related, Scored, Story, StoryRow, View
-from tuinews.io.store import Store, StoryFilter
+from tuinews.core.models import FeedInfo, FeedOutcome, Related, Story, StoryRow, View
+from tuinews.io.store import CachedArticle, Store, StoryFilter
 
 if TYPE_CHECKING:
     import httpx
 
+    from tuinews.io.articles import ArticleFetcher
     from tuinews.io.refresh import Refresher
+    from tuinews.io.related import RelatedEngine
 
-SIDEBAR_TOPIC_ROWS = 20
 
 
 class Service:
@@ -36,6 +38,8 @@ class Service:
         self.store = store
         self._transport = transport
         self._refresher: Refresher | None = None
+        self._articles: ArticleFetcher | None = None
+        self._related: RelatedEngine | None = None
 
     @classmethod
     def open(
@@ -46,6 +50,7 @@ class Service:
         try:
             store.sync_feeds(config.feeds)
             store.ensure_topics()
+            store.ensure_clusters()
         except BaseException:
             store.close()
             raise
@@ -53,13 +58,16 @@ class Service:
 
     def close(self) -> None:
         """Release the database (call after `aclose` when a refresh ran)."""
+        if self._refresher is not None:
+            self._refresher.shutdown()
+            self._refresher = None
+            self._articles = None
         self.store.close()
 
     async def aclose(self) -> None:
-        """Release the network client."""
+        """Release the network client (the service stays usable; a new client opens on demand)."""
         if self._refresher is not None:
             await self._refresher.aclose()
-            self._refresher = None
 
     # -- refresh -------------------------------------------------------------
 
@@ -78,6 +86,65 @@ class Service:
         """Refresh feeds, yielding one outcome per feed as it finishes."""
         async for outcome in self.refresher.run(urls, force=force):
             yield outcome
+
+    # -- articles ------------------------------------------------------------
+
+    @property
+    def articles(self) -> ArticleFetcher:
+        """The article fetcher (shares the refresher's client, gate and writer)."""
+        if self._articles is None:
+            from tuinews.io.articles import ArticleFetcher
+            from tuinews.io.refresh import limits_from
+
+            refresher = self.refresher
+            self._articles = ArticleFetcher(
+                self.store,
+                limits_from(self.config.settings, article=True),
+                lambda: refresher.client,
+                lambda: refresher.gate,
+                refresher.write,
+            )
+        return self._articles
+
+    def document(self, story: Story) -> Document:
+        """What the reader shows first: the stored article when there is one, else the feed's text."""
+        cached = self.store.article(story.id)
+        if cached is not None and cached.error is None and cached.html:
+            return self.article_document(story, cached)
+        return self.feed_document(story)
+
+    async def article(self, story_id: int, *, refetch: bool = False) -> tuple[Story, Document] | None:
+        """Fetch (or load) the article and return the document the reader should show."""
+        story = await asyncio.to_thread(self.store.story, story_id)
+        if story is None:
+            return None
+        result = await self.articles.get(story, refetch=refetch)
+        if result.article is not None:
+            return story, self.article_document(story, result.article)
+        doc = self.feed_document(story)
+        note = f"Article unavailable: {result.error}. Showing the feed's text."
+        return story, replace(doc, note=note)
+
+    async def prefetch(self, story_ids: Sequence[int]) -> int:
+        """Fetch and store the articles of these stories in the background."""
+        stories = [s for s in await asyncio.to_thread(lambda: [self.store.story(i) for i in story_ids]) if s]
+        return await self.articles.prefetch(stories)
+
+    def article_document(self, story: Story, cached: CachedArticle) -> Document:
+        """A stored article as a reader document."""
+        from tuinews.io.html_doc import html_blocks
+
+        blocks, links = html_blocks(cached.html, cached.url or story.link)
+        return Document(
+            title=story.title or cached.title,
+            outlet=story.feed_title,
+            byline=cached.byline or story.author,
+            published=story.published or cached.published or story.ts,
+            url=story.link,
+            blocks=tuple(blocks),
+            links=tuple(links),
+            source="article",
+        )
 
     # -- lists ---------------------------------------------------------------
 
@@ -164,16 +231,15 @@ class Service:
 
     # -- related -------------------------------------------------------------
 
+    @property
+    def related_engine(self) -> RelatedEngine:
+        """The engine behind the sidebar (built on first use)."""
+        if self._related is None:
+            from tuinews.io.related import RelatedEngine
+
+            self._related = RelatedEngine(self.store)
+        return self._related
+
     def related(self, story_id: int) -> Related:
-        """The sidebar for a story: the newest stories of each watched topic it matches."""
-        groups = []
-        now = time.time()
-        for topic in self.store.topics_of(story_id):
-            rows = self.store.topic_rows(topic, exclude_id=story_id, limit=SIDEBAR_TOPIC_ROWS)
-            groups.append((topic, tuple(Scored(r, _recency(r.ts, now)) for r in rows)))
-        return Related(story_id=story_id, topics=tuple(groups))
-
-
-def _recency(ts: float, now: float) -> float:
-    """1.0 for now, halving every day."""
-    return round(0.5 ** (max(now - ts, 0.0) / 86400), 4)
+        """The sidebar for a story: other outlets' reports of it, related stories, watched topics."""
+        return self.related_engine.answer(story_id)

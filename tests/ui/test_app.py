@@ -69,11 +69,53 @@ async def test_enter_opens_the_story_and_marks_it_read(world: World) -> None:
         await pilot.press("enter")
         await settle(pilot)
         text = screen_text(app)
-        assert "The business secretary rejected e-ballots[1] for unions." in text
-        assert "Second paragraph of the story." in text
-        assert "[1] https://example.org/review" in text
+        assert "He said the votes could be open to a malevolent attack." in text  # the article, not the blurb
+        assert "Union leaders called the decision a pretext[1]." in text
+        assert "[1] https://example.org/reaction" in text
         assert app.screen.query_one(StoryList).rows[0].read
         assert world.service.story(app.screen.query_one(StoryList).rows[0].id).read
+
+
+async def test_article_failure_keeps_the_feed_text_and_says_why(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # "Rail drivers…": its page answers 404
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Article unavailable: HTTP 404 Not Found. Showing the feed's text." in text
+        assert "Train drivers will strike next week." in text
+
+
+async def test_a_story_opened_once_opens_without_the_network(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    hits = world.server.hits["/a/1.html"]
+    world.server.routes["/a/1.html"].status = 500  # the site is down now
+    again = world.app()
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "He said the votes could be open to a malevolent attack." in screen_text(again)
+    assert world.server.hits["/a/1.html"] == hits
+
+
+async def test_l_opens_link_n_of_the_story(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "[1] https://example.org/reaction" in screen_text(app)
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        assert world.opened == ["https://example.org/reaction"]
 
 
 async def test_m_toggles_read_and_s_stars(world: World) -> None:
@@ -112,10 +154,10 @@ async def test_o_opens_the_link_and_refuses_javascript(world: World) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("o")
-        assert world.opened == ["http://courier.example/1"]
+        assert world.opened == [world.server.url("/a/1.html")]
         await pilot.press("G", "k", "o")  # "Village fete": a javascript: link
         await settle(pilot)
-        assert world.opened == ["http://courier.example/1"]
+        assert world.opened == [world.server.url("/a/1.html")]
         assert "Not opening a javascript: link" in screen_text(app)
 
 

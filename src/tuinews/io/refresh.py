@@ -67,33 +67,47 @@ class Refresher:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuinews-writer")
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._gate: HostGate | None = None
 
     @property
     def client(self) -> httpx.AsyncClient:
         """The shared HTTP client (created on first use, on the running loop)."""
         if self._client is None or self._client.is_closed:
             self._client = make_client(self.limits, self._transport)
+            self._gate = None
         return self._client
 
+    @property
+    def gate(self) -> HostGate:
+        """Global and per-host concurrency, shared by feed and article fetches."""
+        if self._gate is None:
+            self._gate = HostGate(self.settings.concurrency, self.settings.per_host_concurrency)
+        return self._gate
+
     async def aclose(self) -> None:
-        """Close the HTTP client and the writer thread."""
+        """Close the HTTP client (the writer thread stays usable)."""
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+            self._gate = None
+
+    def shutdown(self) -> None:
+        """Stop the writer thread (after the last write)."""
         self._writer.shutdown(wait=True)
 
-    async def _db(self, func: Callable, *args: object) -> object:
+    async def write(self, func: Callable, *args: object) -> object:
+        """Run a store write on the single writer thread."""
         return await asyncio.get_running_loop().run_in_executor(self._writer, func, *args)
 
     async def run(
         self, urls: Iterable[str] | None = None, *, force: bool = False
     ) -> AsyncIterator[FeedOutcome]:
         """Refresh feeds (all active ones, or `urls`), yielding outcomes as they finish."""
-        states: list[FeedState] = await self._db(
+        states: list[FeedState] = await self.write(
             self.store.feed_states, list(urls) if urls is not None else None
         )  # type: ignore[assignment]
-        titles = {f.url: f.title for f in await self._db(self.store.feeds)}  # type: ignore[attr-defined]
-        gate = HostGate(self.settings.concurrency, self.settings.per_host_concurrency)
+        titles = {f.url: f.title for f in await self.write(self.store.feeds)}  # type: ignore[attr-defined]
+        gate = self.gate
         tasks = [
             asyncio.ensure_future(self._one(state, titles.get(state.url, state.url), gate, force))
             for state in states
@@ -121,11 +135,11 @@ class Refresher:
             status = getattr(exc, "status", None)
             headers = getattr(exc, "headers", {})
             next_at = schedule.after_failure(status, headers, state.error_count, time.time())
-            await self._db(self._record_error, state.id, status, exc.message, next_at)
+            await self.write(self._record_error, state.id, status, exc.message, next_at)
             return FeedOutcome(state.url, title, "error", error=exc.message, status=status)
         except Exception as exc:  # a bug must not abort the other feeds
             message = f"unexpected error ({exc.__class__.__name__}: {exc})"[:300]
-            await self._db(self._record_error, state.id, None, message, None)
+            await self.write(self._record_error, state.id, None, message, None)
             return FeedOutcome(state.url, title, "error", error=message)
 
     def _record_error(self, feed_id: int, status: int | None, message: str, next_at: float | None) -> None:
@@ -146,13 +160,13 @@ class Refresher:
         now = time.time()
         next_at = schedule.after_success(resp.headers, now)
         if resp.not_modified:
-            await self._db(self._record_same, state.id, resp.status, next_at)
+            await self.write(self._record_same, state.id, resp.status, next_at)
             return FeedOutcome(state.url, title, "not_modified", status=304)
         etag = header(resp.headers, "etag")
         last_modified = header(resp.headers, "last-modified")
         digest = hashlib.sha1(resp.body).hexdigest()
         if not etag and not last_modified and state.body_hash == digest:
-            await self._db(self._record_same, state.id, resp.status, next_at)
+            await self.write(self._record_same, state.id, resp.status, next_at)
             return FeedOutcome(state.url, title, "not_modified", status=resp.status)
         loop = asyncio.get_running_loop()
         try:
@@ -163,8 +177,8 @@ class Refresher:
             raise
         except Exception as exc:  # parser crash on hostile bytes: the feed fails, not the refresh
             raise ParseError(f"could not parse ({exc.__class__.__name__})") from None
-        new_ids, updated = await self._db(self.store.save_items, state.id, parsed.items)  # type: ignore[misc]
-        await self._db(
+        new_ids, updated = await self.write(self.store.save_items, state.id, parsed.items)  # type: ignore[misc]
+        await self.write(
             lambda: self.store.record_fetch(
                 state.id,
                 status=resp.status,

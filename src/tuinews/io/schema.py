@@ -58,6 +58,7 @@ MIGRATIONS: tuple[str, ...] = (
         url TEXT,
         title TEXT NOT NULL DEFAULT '',
         byline TEXT NOT NULL DEFAULT '',
+        published REAL,
         html TEXT NOT NULL DEFAULT '',
         text TEXT NOT NULL DEFAULT '',
         fetched_at REAL NOT NULL,
@@ -75,5 +76,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE VIRTUAL TABLE story_fts USING fts5 (
         title, summary, article, tokenize = 'unicode61 remove_diacritics 2'
     );
+    """,
+    # 2: same-story clusters; each story keeps the fingerprint it was clustered by.
+    """
+    ALTER TABLE stories ADD COLUMN cluster_id INTEGER;
+    ALTER TABLE stories ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+    CREATE INDEX stories_cluster ON stories (cluster_id) WHERE cluster_id IS NOT NULL;
+    CREATE VIRTUAL TABLE story_vocab USING fts5vocab (story_fts, 'row');
     """,
 )

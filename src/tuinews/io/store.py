@@ -17,18 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuinews.config import FeedConfig, TopicConfig
+from tuinews.core.cluster import ClusterIndex
 from tuinews.core.dates import FUTURE_SLACK
+from tuinews.core.fingerprint import Fingerprint, fingerprint
 from tuinews.core.models import FeedInfo, ParsedItem, Story, StoryRow
 from tuinews.core.topics import Topic, matching_topics
 from tuinews.errors import StorageError
 from tuinews.io.db import Database
 
 CHUNK = 500
+CLUSTER_MEMORY = 7 * 86400.0  # stories this close to the newest are kept in the cluster index
 
 _FEED_TITLE = "coalesce(f.custom_title, nullif(f.title, ''), f.url)"
 _ROW_COLUMNS = f"""
     s.id, s.feed_id, {_FEED_TITLE}, s.title, s.ts, s.read, s.starred, s.link,
-    (SELECT group_concat(t.topic, char(31)) FROM story_topics t WHERE t.story_id = s.id), s.published
+    (SELECT group_concat(t.topic, char(31)) FROM story_topics t WHERE t.story_id = s.id), s.published,
+    s.cluster_id
 """
 
 
@@ -40,6 +44,21 @@ class StoryFilter:
     unread: bool = False
     starred: bool = False
     topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedArticle:
+    """An extracted article (or the reason there is none) as stored."""
+
+    story_id: int
+    url: str | None
+    title: str
+    byline: str
+    published: float | None
+    html: str
+    text: str
+    fetched_at: float
+    error: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +86,7 @@ def _row(r: Sequence) -> StoryRow:
         link=r[7],
         topics=tuple(r[8].split("\x1f")) if r[8] else (),
         published=r[9],
+        cluster_id=r[10],
     )
 
 
@@ -100,6 +120,9 @@ class Store:
         self.path = path
         self.db = Database(path)
         self.topics: tuple[Topic, ...] = tuple(Topic.compile(t.name, t.terms, t.exclude) for t in topics)
+        self._clusters: ClusterIndex | None = None
+        # Bumped whenever stories are added, so caches of derived answers know to drop.
+        self.generation = 0
         self._topics_sig = hashlib.sha1(
             json.dumps([[t.name, list(t.terms), list(t.exclude)] for t in topics]).encode()
         ).hexdigest()
@@ -214,6 +237,8 @@ class Store:
             inserted = self._insert(conn, feed_id, fresh, now) if fresh else {}
             if changed:
                 self._update(conn, changed)
+        if inserted or changed:
+            self.generation += 1
         return [inserted[it.key] for it in items if it.key in inserted], len(changed)
 
     def _insert(
@@ -243,6 +268,7 @@ class Store:
             [(sid, it.title, it.summary) for sid, it in rows],
         )
         self._write_topics(conn, [(sid, it, ts(it)) for sid, it in rows])
+        self._cluster(conn, [(sid, feed_id, ts(it), it.title, it.summary) for sid, it in rows])
         return ids
 
     def _update(self, conn: sqlite3.Connection, changed: list[tuple[int, ParsedItem]]) -> None:
@@ -286,6 +312,68 @@ class Store:
             for name in matching_topics(self.topics, f"{it.title}\n{it.summary}"):
                 pairs.append((name, sid, ts))
         conn.executemany("INSERT OR IGNORE INTO story_topics (topic, story_id, ts) VALUES (?, ?, ?)", pairs)
+
+    # -- same-story clusters ----------------------------------------------------
+
+    def _cluster_index(self, conn: sqlite3.Connection) -> ClusterIndex:
+        """The in-memory index of recent stories, loaded on the first write that needs it."""
+        if self._clusters is None:
+            index = ClusterIndex()
+            newest = conn.execute("SELECT max(ts) FROM stories WHERE fingerprint != ''").fetchone()[0]
+            if newest is not None:
+                rows = conn.execute(
+                    """SELECT id, feed_id, ts, fingerprint, cluster_id FROM stories
+                       WHERE fingerprint != '' AND ts >= ? ORDER BY ts""",
+                    (min(newest, time.time()) - CLUSTER_MEMORY,),
+                )
+                for sid, feed_id, ts, fp, cluster in rows:
+                    index.add(sid, feed_id, ts, Fingerprint.load(fp), cluster)
+            self._clusters = index
+        return self._clusters
+
+    def _cluster(self, conn: sqlite3.Connection, rows: list[tuple[int, int, float, str, str]]) -> None:
+        """Fingerprint new stories and attach each to the cluster of its best match."""
+        index = self._cluster_index(conn)
+        fingerprints = []
+        joins: dict[int, int] = {}
+        for sid, feed_id, ts, title, summary in sorted(rows, key=lambda r: r[2]):
+            fp = fingerprint(title, summary)
+            cluster = None
+            best = index.best_match(sid, feed_id, ts, fp)
+            if best is not None:
+                other = best[0]
+                cluster = index.cluster_of(other)
+                if cluster is None:
+                    cluster = other
+                    index.set_cluster(other, other)
+                    joins[other] = other
+            index.add(sid, feed_id, ts, fp, cluster)
+            fingerprints.append((fp.dump(), cluster, sid))
+        conn.executemany("UPDATE stories SET fingerprint = ?, cluster_id = ? WHERE id = ?", fingerprints)
+        conn.executemany("UPDATE stories SET cluster_id = ? WHERE id = ?", [(c, i) for i, c in joins.items()])
+
+    @_translate
+    def ensure_clusters(self) -> int:
+        """Fingerprint and cluster stories stored before clustering existed; returns how many."""
+        conn = self.db.conn
+        rows = conn.execute(
+            "SELECT id, feed_id, ts, title, summary FROM stories WHERE fingerprint = '' ORDER BY ts"
+        ).fetchall()
+        if not rows:
+            return 0
+        with self.db.write() as w:
+            for chunk in _chunks(rows, 2000):
+                self._cluster(w, list(chunk))
+        return len(rows)
+
+    @_translate
+    def cluster_rows(self, story_id: int) -> list[tuple[StoryRow, str]]:
+        """Other reports in a story's cluster, newest first, with their fingerprints."""
+        sql = f"""SELECT {_ROW_COLUMNS}, s.fingerprint FROM stories s JOIN feeds f ON f.id = s.feed_id
+                  WHERE s.cluster_id = (SELECT cluster_id FROM stories WHERE id = ?) AND s.id != ?
+                    AND f.active = 1
+                  ORDER BY s.ts DESC LIMIT 50"""
+        return [(_row(r), r[-1]) for r in self.db.conn.execute(sql, (story_id, story_id))]
 
     @_translate
     def ensure_topics(self) -> bool:
@@ -385,6 +473,12 @@ class Store:
         return Story(*r[:11], read=bool(r[11]), starred=bool(r[12]), guid=r[13])
 
     @_translate
+    def feed_of(self, story_id: int) -> int | None:
+        """The feed a story belongs to."""
+        row = self.db.conn.execute("SELECT feed_id FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    @_translate
     def topics_of(self, story_id: int) -> list[str]:
         """Names of the watched topics a story matches."""
         rows = self.db.conn.execute("SELECT topic FROM story_topics WHERE story_id = ?", (story_id,))
@@ -399,3 +493,60 @@ class Store:
                   WHERE t.topic = ? AND f.active = 1 AND s.id != ?
                   ORDER BY t.ts DESC LIMIT ?"""
         return [_row(r) for r in self.db.conn.execute(sql, (topic, exclude_id or -1, limit))]
+
+    # -- articles ------------------------------------------------------------
+
+    @_translate
+    def article(self, story_id: int) -> CachedArticle | None:
+        """The stored article of a story, if it was fetched (or failed) before."""
+        r = self.db.conn.execute(
+            """SELECT story_id, url, title, byline, published, html, text, fetched_at, error
+               FROM articles WHERE story_id = ?""",
+            (story_id,),
+        ).fetchone()
+        return CachedArticle(*r) if r else None
+
+    @_translate
+    def save_article(
+        self,
+        story_id: int,
+        url: str | None,
+        *,
+        title: str = "",
+        byline: str = "",
+        published: float | None = None,
+        html: str = "",
+        text: str = "",
+        error: str | None = None,
+    ) -> None:
+        """Store an extracted article (or why extraction failed); the text joins the FTS index."""
+        with self.db.write() as conn:
+            if error is not None:
+                old = conn.execute("SELECT html FROM articles WHERE story_id = ?", (story_id,)).fetchone()
+                if old and old[0]:
+                    return  # a good copy stays good when a later fetch fails
+            conn.execute(
+                """INSERT OR REPLACE INTO articles
+                   (story_id, url, title, byline, published, html, text, fetched_at, error)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (story_id, url, title, byline, published, html, text, time.time(), error),
+            )
+            if error is None:
+                conn.execute("UPDATE story_fts SET article = ? WHERE rowid = ?", (text, story_id))
+
+    @_translate
+    def missing_articles(self, ids: Sequence[int], retry_after: float = 3600.0) -> list[int]:
+        """Those of `ids` with no stored article (failures older than `retry_after` count as missing)."""
+        out: list[int] = []
+        cutoff = time.time() - retry_after
+        for chunk in _chunks(list(ids)):
+            have = {
+                sid
+                for sid, error, fetched in self.db.conn.execute(
+                    f"SELECT story_id, error, fetched_at FROM articles WHERE story_id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+                if error is None or fetched > cutoff
+            }
+            out.extend(i for i in chunk if i not in have)
+        return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -33,6 +34,7 @@ from tuinews.ui.messages import (
 from tuinews.ui.screens.errors import FeedErrors
 from tuinews.ui.screens.feeds import FeedPicker, picker_entries
 from tuinews.ui.screens.help import HelpScreen
+from tuinews.ui.screens.links import LinkPicker
 from tuinews.ui.widgets.reader_pane import ReaderPane
 from tuinews.ui.widgets.related_sidebar import RelatedSidebar
 from tuinews.ui.widgets.story_list import StoryList
@@ -54,6 +56,10 @@ class MainScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread", id="story.toggle_read"),
         Binding("s", "toggle_star", "Star", id="story.star"),
         Binding("o", "open_link", "Open in browser", id="story.open_link"),
+        Binding(
+            "l", "pick_link", "Links", tooltip="Open link N of the story in the browser", id="story.links"
+        ),
+        Binding("R", "refetch_article", "Reload article", show=False, id="story.refetch"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("f", "pick_view", "Feeds", id="app.feeds"),
         Binding("e", "show_errors", "Errors", id="app.errors"),
@@ -73,6 +79,7 @@ class MainScreen(Screen[None]):
         self.progress = ""
         self.refresh_on_start = refresh_on_start
         self._related_timer: Timer | None = None
+        self._pending_open: int | None = None
         self._started = False
 
     # -- layout ------------------------------------------------------------------
@@ -187,6 +194,21 @@ class MainScreen(Screen[None]):
         if current is None or current.id != story_id:
             return
         self.post_message(RelatedReady(self.service.related(story_id)))
+        self.app.call_from_thread(self._prefetch_neighbours, story_id)
+
+    def _prefetch_neighbours(self, story_id: int) -> None:
+        index = self.story_list.index_of(story_id)
+        if index is None:
+            return
+        rows = self.story_list.rows
+        ids = [rows[i].id for i in (index, index + 1, index - 1, index + 2) if 0 <= i < len(rows)]
+        self._prefetch(ids, group="prefetch-near")
+
+    def _prefetch(self, ids: list[int], group: str) -> None:
+        async def run() -> None:
+            await self.service.prefetch(ids)
+
+        self.run_worker(run, group=group, exclusive=True, exit_on_error=False)
 
     @on(RelatedReady)
     def _related_ready(self, message: RelatedReady) -> None:
@@ -203,24 +225,59 @@ class MainScreen(Screen[None]):
         self.open_story(message.story_id)
 
     def open_story(self, story_id: int) -> None:
-        """Show a story in the reader and mark it read."""
+        """Show a story in the reader (feed text at once, the article when it arrives) and mark it read."""
+        self._pending_open = story_id
         self._load_story(story_id)
 
+    def action_refetch_article(self) -> None:
+        """Fetch the reader's article again."""
+        if self.reader_story is not None:
+            self._pending_open = self.reader_story.id
+            self._load_story(self.reader_story.id, True)
+
+    def action_pick_link(self) -> None:
+        """Choose one of the reader's numbered links to open."""
+        if not self.reader_links:
+            self.notify("The story in the reader has no links.", markup=False)
+            return
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.action_open_link(number)
+
+        self.app.push_screen(LinkPicker(self.reader_links), chosen)
+
     @work(thread=True, group="reader", exclusive=True, exit_on_error=False)
-    def _load_story(self, story_id: int) -> None:
+    def _load_story(self, story_id: int, refetch: bool = False) -> None:
         from tuinews.render import document_renderable
 
         story = self.service.story(story_id)
         if story is None:
             return
-        doc = self.service.feed_document(story)
+        doc = self.service.document(story)
+        if doc.source == "feed" or refetch:
+            doc = replace(doc, note="Fetching the full article…")
+            self.app.call_from_thread(self._load_article, story_id, refetch)
         self.post_message(StoryReady(story, document_renderable(doc), doc.links))
         if not story.read:
             self.service.set_read([story_id], True)
             self.post_message(RowsChanged(self.service.rows_by_ids([story_id])))
 
+    @work(group="article", exclusive=True, exit_on_error=False)
+    async def _load_article(self, story_id: int, refetch: bool = False) -> None:
+        from tuinews.render import document_renderable
+
+        result = await self.service.article(story_id, refetch=refetch)
+        if result is None:
+            return
+        story, doc = result
+        renderable = await asyncio.to_thread(document_renderable, doc)
+        self.post_message(StoryReady(story, renderable, doc.links))
+
     @on(StoryReady)
     def _story_ready(self, message: StoryReady) -> None:
+        if message.story.id != self._pending_open:
+            return  # a late result for a story the user has left
         self.reader_story = message.story
         self.reader_links = message.links
         self.reader.show(message.story.id, message.renderable)
@@ -403,6 +460,8 @@ class MainScreen(Screen[None]):
         self.progress = ""
         failed = [o for o in message.outcomes if o.kind == "error"]
         new = sum(o.new_count for o in message.outcomes)
+        if self.service.config.settings.prefetch_articles and new:
+            self._prefetch([i for o in message.outcomes for i in o.new_ids], group="prefetch-new")
         self.story_list.empty_text = "No stories in this view."
         self.story_list.refresh()
         self._update_status()

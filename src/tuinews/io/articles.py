@@ -1,0 +1,148 @@
+"""Fetch a story's web page, reduce it to the article, clean it, cache it.
+
+Uses the refresh's HTTP client and per-host gate (same caps and timeouts,
+`max_article_bytes` for size); extraction runs off the event loop.  Results
+and failures are both stored, so a story opened once opens offline, and a page
+that failed is not refetched on every keypress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from tuinews.core.models import Story
+from tuinews.errors import ExtractError, FetchError, TuinewsError
+from tuinews.io.http import HostGate, Limits, fetch
+from tuinews.io.store import CachedArticle, Store
+
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+RETRY_FAILED_AFTER = 3600.0
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """The article of a story, or why the reader keeps the feed's text."""
+
+    story_id: int
+    article: CachedArticle | None
+    error: str | None
+    cached: bool
+
+
+class ArticleFetcher:
+    """Fetches and extracts articles; one per service."""
+
+    def __init__(
+        self,
+        store: Store,
+        limits: Limits,
+        client: Callable[[], object],
+        gate: Callable[[], HostGate],
+        write: Callable[..., object],
+        executor: Executor | None = None,
+    ) -> None:
+        self.store = store
+        self.limits = limits
+        self._client = client
+        self._gate = gate
+        self._write = write
+        self._executor = executor
+        self._inflight: dict[int, asyncio.Future[ArticleResult]] = {}
+
+    async def get(self, story: Story, *, refetch: bool = False) -> ArticleResult:
+        """The stored article, or fetch it now (concurrent requests for one story share a fetch)."""
+        loop = asyncio.get_running_loop()
+        cached = await loop.run_in_executor(None, self.store.article, story.id)
+        if cached is not None and not refetch:
+            if cached.error is None:
+                return ArticleResult(story.id, cached, None, True)
+            if cached.fetched_at > _now() - RETRY_FAILED_AFTER:
+                return ArticleResult(story.id, None, cached.error, True)
+        pending = self._inflight.get(story.id)
+        if pending is not None:
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # we were cancelled ourselves
+                # the fetch we joined was cancelled (a prefetch moved on): fetch it ourselves
+        future: asyncio.Future[ArticleResult] = loop.create_future()
+        self._inflight[story.id] = future
+        try:
+            result = await self._fetch(story)
+            future.set_result(result)
+            return result
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        finally:
+            if self._inflight.get(story.id) is future:
+                del self._inflight[story.id]
+
+    async def _fetch(self, story: Story) -> ArticleResult:
+        if not story.link or not story.link.lower().startswith(("http://", "https://")):
+            return ArticleResult(story.id, None, "this story has no web page to fetch", False)
+        gate = self._gate()
+        try:
+            async with gate.overall, gate.host(story.link):
+                resp = await fetch(self._client(), story.link, self.limits, accept=PAGE_ACCEPT)  # type: ignore[arg-type]
+            ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
+                raise ExtractError(f"the link is not a web page ({ctype})")
+            loop = asyncio.get_running_loop()
+            extracted = await loop.run_in_executor(self._executor, _extract, resp.body, resp.url)
+        except (FetchError, ExtractError) as exc:
+            message = exc.message
+            await self._write(lambda: self.store.save_article(story.id, story.link, error=message))
+            return ArticleResult(story.id, None, exc.message, False)
+        except TuinewsError as exc:
+            return ArticleResult(story.id, None, exc.message, False)
+        await self._write(
+            lambda: self.store.save_article(
+                story.id,
+                resp.url,
+                title=extracted.title,
+                byline=extracted.byline,
+                published=extracted.published,
+                html=extracted.html,
+                text=extracted.text,
+            )
+        )
+        article = await asyncio.get_running_loop().run_in_executor(None, self.store.article, story.id)
+        return ArticleResult(story.id, article, None, False)
+
+    async def prefetch(self, stories: Sequence[Story]) -> int:
+        """Fetch articles of stories that have none yet; returns how many were fetched."""
+        missing = set(
+            await asyncio.get_running_loop().run_in_executor(
+                None, self.store.missing_articles, [s.id for s in stories]
+            )
+        )
+        todo = [s for s in stories if s.id in missing]
+        results = await asyncio.gather(*(self.get(s) for s in todo), return_exceptions=True)
+        return sum(1 for r in results if isinstance(r, ArticleResult) and r.article is not None)
+
+
+def _extract(body: bytes, url: str):  # type: ignore[no-untyped-def]
+    from tuinews.io.extract import extract
+
+    try:
+        return extract(body, url)
+    except ExtractError:
+        raise
+    except Exception as exc:  # a parser crash on a hostile page fails this article only
+        raise ExtractError(f"could not read the page ({exc.__class__.__name__})") from None
+
+
+def _now() -> float:
+    import time
+
+    return time.time()

@@ -1,0 +1,369 @@
+"""Page furniture removal on lxml trees: the part of extraction readers notice.
+
+Readability picks the right container but keeps what sits inside it: share
+bars, the clock icon in a byline, the camera icon in a caption, screen-reader
+labels, newsletter boxes.  Each kind of furniture is one named `Rule` in a
+plain tuple -- `PAGE_RULES` run on the whole page before extraction,
+`ARTICLE_RULES` on readability's output -- so a rule is added, dropped or
+measured by editing one line.  A rule names what it looks at (tags,
+attributes, class/id words, short texts) and may add a `check` that must
+confirm each candidate; all rules of a tuple are matched in one walk over the
+tree, which keeps a megabyte page within a few milliseconds.  Functions change
+the tree they are given and return it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+
+from tuinews.core.labels import find_labels, has_label_words, is_label_run, strip_icon_labels
+
+Check = Callable[[etree._Element], bool]
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One kind of furniture: what to look at, and an optional check that confirms a candidate."""
+
+    name: str
+    tags: frozenset[str] = frozenset()  # element names
+    attrs: tuple[tuple[str, str | None], ...] = ()  # (attribute, value) pairs; None matches any value
+    marks: tuple[str, ...] = ()  # regex words looked for in the lower-cased class and id
+    text: re.Pattern[str] | None = None  # matched against an element's own leading text
+    check: Check | None = None
+
+
+# -- measurements the checks share ----------------------------------------------
+
+
+def text_len(el: etree._Element) -> int:
+    """Visible characters of an element, whitespace runs counted once."""
+    return len(" ".join(el.text_content().split()))
+
+
+def link_density(el: etree._Element, total: int | None = None) -> float:
+    """Share of an element's text that sits inside links."""
+    total = text_len(el) if total is None else total
+    if not total:
+        return 0.0
+    return sum(text_len(a) for a in el.iterdescendants("a")) / total
+
+
+def is_furniture(el: etree._Element) -> bool:
+    """Small or link-heavy: safe to drop when its class says furniture, unlike a container of prose."""
+    total = text_len(el)
+    if total < 250:
+        return True
+    if link_density(el, total) > 0.5:
+        return True
+    prose = sum(1 for p in el.iterdescendants("p") if text_len(p) >= 120)
+    return total < 1000 and prose <= 1
+
+
+def _small(el: etree._Element) -> bool:
+    return text_len(el) < 200
+
+
+def _not_fallback_image(el: etree._Element) -> bool:
+    return "fallback-image" not in el.get("class", "")  # Readability.js keeps these too
+
+
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+
+
+def _hidden_style(el: etree._Element) -> bool:
+    return bool(_HIDDEN_STYLE.search(el.get("style", "")))
+
+
+def _page_header(el: etree._Element) -> bool:
+    """The site masthead, not an article's own header with its headline and byline."""
+    if el.xpath("ancestor::article or ancestor::main or ancestor::*[@role='main' or @itemprop='articleBody']"):
+        return False
+    if el.xpath(".//nav or .//form or .//*[@role='search']"):
+        return True
+    total = text_len(el)
+    return total < 30 or link_density(el, total) > 0.5
+
+
+_AD_LABEL = re.compile(
+    r"^\W*(?:advertisement|advertisment|advert|ad|ads|sponsored|sponsored content|promoted|"
+    r"(?:story|article) continues below(?: this)? advert(?:isement)?|skip advert(?:isement)?|"
+    r"continue reading (?:the main story|below))\W*$",
+    re.I,
+)
+
+
+def _ad_label(el: etree._Element) -> bool:
+    return len(el) <= 2 and bool(_AD_LABEL.match(" ".join(el.text_content().split())))
+
+
+def _icon_labels(el: etree._Element) -> bool:
+    """An element, or the largest ancestor, holding nothing but icon labels ("Clock An icon of ...")."""
+    text = el.text_content()
+    return len(text) < 5000 and is_label_run(text)
+
+
+# -- the rules ----------------------------------------------------------------------
+
+# Never part of any article, removed wholesale before anything else looks at the page.
+STRIP_TAGS: tuple[str, ...] = (
+    "script", "style", "noscript", "template", "link", "iframe", "object", "embed", "svg", "canvas",
+    "button", "select", "textarea", "input",
+)  # fmt: skip
+
+# Invisible to a sighted reader: gone from the page and from the extracted article alike.
+HIDDEN_RULES: tuple[Rule, ...] = (
+    Rule("aria-hidden", attrs=(("aria-hidden", "true"),), check=_not_fallback_image),
+    Rule("hidden-attribute", attrs=(("hidden", None),)),
+    Rule("display-none", attrs=(("style", None),), check=_hidden_style),
+    Rule(
+        "visually-hidden",
+        marks=("sr-only", "visually-?hidden", "screen-?reader[a-z-]*", "u-hidden-text", "offscreen"),
+        check=_small,
+    ),
+)
+
+# Furniture: what a page puts around (and inside) its article.
+FURNITURE_RULES: tuple[Rule, ...] = (
+    Rule("nav", tags=frozenset({"nav"}), attrs=(("role", "navigation"),), check=is_furniture),
+    Rule("page-header", tags=frozenset({"header"}), attrs=(("role", "banner"),), check=_page_header),
+    Rule("page-footer", tags=frozenset({"footer"}), attrs=(("role", "contentinfo"),), check=is_furniture),
+    Rule("dialog", attrs=(("role", "dialog"), ("role", "alertdialog")), check=is_furniture),
+    Rule("share-bar", marks=("share(?!d|holder)[a-z]*", "sharing", "social[a-z]*", "addthis"), check=is_furniture),
+    Rule("cookie-notice", marks=("cookie[a-z]*", "consent", "gdpr"), check=is_furniture),
+    Rule("newsletter", marks=("newsletter[a-z]*", "signup", "sign-up", "subscribe", "subscription"),
+         check=is_furniture),
+    Rule(
+        "rail",
+        marks=("most-?read", "most-?popular", "popular", "trending", "related[a-z]*", "recommended",
+               "read-?more", "read-?next", "more-?stories", "outbrain", "taboola"),
+        check=is_furniture,
+    ),
+    Rule("ad-slot", marks=("ad", "ads", "advert", "advertisement", "ad-?slot", "dfp"), check=is_furniture),
+)  # fmt: skip
+
+# Short texts that are furniture whatever element holds them.
+TEXT_RULES: tuple[Rule, ...] = (
+    Rule("ad-label", text=re.compile(r"^\W*(?:ad|ads|advert|advertis|sponsor|promoted|skip|story|article|contin)",
+                                     re.I), check=_ad_label),
+    Rule("icon-labels", text=re.compile(r"icon|mark|symbol|sign"), check=_icon_labels),
+)  # fmt: skip
+
+PAGE_RULES: tuple[Rule, ...] = HIDDEN_RULES + FURNITURE_RULES + TEXT_RULES
+ARTICLE_RULES: tuple[Rule, ...] = HIDDEN_RULES + FURNITURE_RULES + TEXT_RULES
+
+
+# -- matching ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The rules of one tuple, arranged for a single walk over the tree."""
+
+    by_tag: dict[str, tuple[int, ...]]
+    by_attr: dict[str, tuple[tuple[int, str | None], ...]]
+    marks: re.Pattern[str] | None
+    text: tuple[int, ...]
+
+
+@lru_cache(maxsize=8)
+def _index(rules: tuple[Rule, ...]) -> _Index:
+    by_tag: dict[str, list[int]] = {}
+    by_attr: dict[str, list[tuple[int, str | None]]] = {}
+    groups = []
+    for i, rule in enumerate(rules):
+        for tag in rule.tags:
+            by_tag.setdefault(tag, []).append(i)
+        for attr, value in rule.attrs:
+            by_attr.setdefault(attr, []).append((i, value))
+        if rule.marks:
+            groups.append(f"(?P<r{i}>{'|'.join(rule.marks)})")
+    marks = re.compile(r"(?:^|[^a-z0-9])(?:" + "|".join(groups) + r")(?=$|[^a-z0-9])") if groups else None
+    return _Index(
+        {k: tuple(v) for k, v in by_tag.items()},
+        {k: tuple(v) for k, v in by_attr.items()},
+        marks,
+        tuple(i for i, r in enumerate(rules) if r.text is not None),
+    )
+
+
+def _candidates(root: etree._Element, rules: tuple[Rule, ...]) -> list[tuple[etree._Element, list[int]]]:
+    """Every element some rule looks at, in document order, with those rules' positions."""
+    index = _index(rules)
+    found = []
+    for el in root.iter(etree.Element):
+        hits = list(index.by_tag.get(el.tag, ()))
+        attrib = el.attrib
+        if attrib:
+            for attr, wanted in index.by_attr.items():
+                value = attrib.get(attr)
+                if value is not None:
+                    hits.extend(i for i, v in wanted if v is None or v == value.strip().lower())
+            if index.marks is not None and ("class" in attrib or "id" in attrib):
+                marks = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower().replace("_", "-")
+                for m in index.marks.finditer(marks):
+                    hits.extend(int(k[1:]) for k, v in m.groupdict().items() if v)
+        if index.text and el.text and len(el) <= 2:
+            text = el.text
+            hits.extend(i for i in index.text if rules[i].text.search(text))  # type: ignore[union-attr]
+        if hits:
+            found.append((el, sorted(set(hits))))
+    return found
+
+
+def apply_rules(
+    root: etree._Element, rules: tuple[Rule, ...], tally: Counter[str] | None = None
+) -> etree._Element:
+    """Drop every element a rule confirms (outermost first); `tally` counts drops per rule name."""
+    etree.strip_elements(root, *STRIP_TAGS, etree.Comment, with_tail=False)
+    for el, hits in _candidates(root, rules):
+        if el is root or not _attached(el, root):
+            continue
+        for i in hits:
+            rule = rules[i]
+            if rule.check is None or rule.check(el):
+                _drop(el)
+                if tally is not None:
+                    tally[rule.name] += 1
+                break
+    return root
+
+
+def _attached(el: etree._Element, root: etree._Element) -> bool:
+    """False for an element inside a subtree dropped earlier in this pass."""
+    top = el
+    for top in el.iterancestors():  # noqa: B007 - the loop finds the topmost ancestor
+        pass
+    return top is root
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text in place."""
+    if isinstance(el, lxml.html.HtmlElement):
+        el.drop_tree()
+        return
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+# -- passes over the extracted article ------------------------------------------------
+
+_CAPTION_WORDS = 60
+_BLOCKISH = frozenset(("p", "figcaption", "div", "span", "li", "h2", "h3", "h4", "h5", "h6", "small", "cite"))
+_RESETS = frozenset(("img", "picture", "video", "figure", "table", "hr"))
+
+
+def strip_label_text(root: etree._Element) -> etree._Element:
+    """Icon labels that share a text node with real words: cut the labels, keep the words."""
+    for el in root.iter(etree.Element):
+        if el.text and has_label_words(el.text) and find_labels(el.text):
+            el.text = strip_icon_labels(el.text)
+        if el.tail and has_label_words(el.tail) and find_labels(el.tail):
+            el.tail = " " + strip_icon_labels(el.tail)
+    return root
+
+
+def drop_repeated_captions(root: etree._Element) -> etree._Element:
+    """A short block saying again what the block just before it said: a caption or credit printed twice.
+
+    Only neighbours count (an image in between resets), so a gallery whose
+    pictures share one caption keeps every caption.
+    """
+    last = ""
+    for el in list(root.iter(etree.Element)):
+        if el.tag in _RESETS:
+            last = ""
+            continue
+        if el.tag not in _BLOCKISH or any(c.tag in _BLOCKISH for c in el.iterchildren(etree.Element)):
+            continue  # judge the innermost blocks only
+        words = " ".join(re.findall(r"\w+", el.text_content().lower()))
+        if not words:
+            continue
+        if words == last and len(words.split()) <= _CAPTION_WORDS and _attached(el, root):
+            _drop(el)
+        else:
+            last = words
+    return root
+
+
+def drop_alt_text(root: etree._Element) -> etree._Element:
+    """Images keep their captions, not their alt text.
+
+    Alt text is written for screen readers and search engines: on news pages
+    it mostly repeats the caption or the headline, or is a file name.  The
+    reader shows a picture as "[image: caption]" from the <figcaption>.
+    """
+    for img in root.iter("img"):
+        for attr in ("alt", "title"):
+            if attr in img.attrib:
+                del img.attrib[attr]
+    return root
+
+
+def drop_title_heading(root: etree._Element, title: str) -> etree._Element:
+    """The reader shows the title above the body: a leading heading that repeats it goes."""
+    if not title:
+        return root
+    want = _words(title)
+    for el in root.iter(etree.Element):
+        if el is root:
+            continue
+        if el.tag in ("h1", "h2", "h3"):
+            if _words(el.text_content()) == want:
+                _drop(el)
+            return root
+        if el.tag in ("p", "li", "img", "table", "pre", "blockquote") or (el.text and el.text.strip()):
+            return root  # the body has started
+    return root
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+ARTICLE_PASSES: tuple[tuple[str, Callable[[etree._Element], etree._Element]], ...] = (
+    ("icon-label-text", strip_label_text),
+    ("repeated-caption", drop_repeated_captions),
+    ("image-alt", drop_alt_text),
+)
+
+
+def clean_page(root: etree._Element, tally: Counter[str] | None = None) -> etree._Element:
+    """The whole page before extraction: hidden elements and furniture removed."""
+    return apply_rules(root, PAGE_RULES, tally)
+
+
+def clean_article(root: etree._Element, title: str = "", tally: Counter[str] | None = None) -> etree._Element:
+    """Readability's output: leftover furniture, icon labels, repeated captions, the title heading."""
+    apply_rules(root, ARTICLE_RULES, tally)
+    for name, run in ARTICLE_PASSES:
+        run(root)
+        if tally is not None:
+            tally[name] += 0
+    return drop_title_heading(root, title)
+
+
+def clean_fragment(html: str, title: str = "") -> str:
+    """`clean_article` for an HTML string: fragment in, fragment out."""
+    if not html or not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    clean_article(root, title)
+    inner = "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+    return ((root.text or "") + inner).strip()

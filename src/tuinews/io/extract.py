@@ -1,0 +1,311 @@
+"""A fetched news page to the article the reader shows: metadata, clean HTML, plain text.
+
+The pipeline is parse once, read the metadata, strip the page's furniture
+(`tuinews.io.clean`), let readability-lxml choose the article, clean what it
+kept, and render the text exactly as the reader will (`html_blocks`).  Every
+failure a user can meet is an `ExtractError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+from readability import Document
+from readability.readability import Unparseable
+
+from tuinews.core.dates import checked_date
+from tuinews.core.text import clean_line
+from tuinews.errors import ExtractError
+from tuinews.io.clean import clean_article, clean_page
+from tuinews.io.html_doc import html_blocks
+
+MAX_TITLE = 300
+MAX_BYLINE = 120
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One article as the reader shows it."""
+
+    title: str
+    byline: str
+    published: float | None
+    site_name: str
+    html: str
+    text: str
+
+
+def extract(page: str | bytes, url: str | None = None) -> Extracted:
+    """The article of a page; raises ExtractError with a one-line reason when there is none."""
+    if isinstance(page, bytes):
+        page = decode_page(page)
+    root = parse_page(page)
+    meta = _Meta(root, url)
+    clean_page(root)
+    body = _readability(root)
+    clean_article(body, meta.title)
+    base = meta.base_url
+    if base:
+        body.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    blocks, _links = html_blocks(body, base)
+    text = "\n\n".join(b.text for b in blocks if b.text.strip())
+    if not text.strip():
+        raise ExtractError("no article text found on the page")
+    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
+    html = (body.text or "") + html if body.text and body.text.strip() else html
+    return Extracted(meta.title, meta.byline, meta.published, meta.site_name, html, text)
+
+
+# -- decoding and parsing -----------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# What browsers actually use for these labels (WHATWG encoding standard).
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+            "ascii": "cp1252", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8"}
+
+
+def decode_page(data: bytes) -> str:
+    """Page bytes to text: byte order mark, then <meta charset>, then UTF-8, then Windows-1252."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace").lstrip("\ufeff")
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        label = match.group(1).decode("ascii", "replace").lower()
+        try:
+            name = codecs.lookup(_ALIASES.get(label, label)).name
+        except LookupError:
+            name = ""
+        if name:
+            return data.decode(name, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_page(page: str) -> etree._Element:
+    """The page as an lxml document; ExtractError when there is nothing to parse."""
+    page = _XML_DECL.sub("", page, count=1) if page.lstrip().startswith("<?") else page
+    if not page.strip():
+        raise ExtractError("the page is empty")
+    try:
+        root = lxml.html.document_fromstring(page)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"the page could not be read as HTML ({clean_line(str(exc), 80)})") from None
+    if root is None or root.find("body") is None and not len(root):
+        raise ExtractError("the page has no body")
+    return root
+
+
+class _Readability(Document):
+    """readability-lxml with a linear-time link density (0.9 cleans every link's text with regexes)."""
+
+    def get_link_density(self, elem: etree._Element) -> float:
+        total = len(" ".join(elem.text_content().split()))
+        links = sum(len(" ".join(a.text_content().split())) for a in elem.iterdescendants("a"))
+        return links / max(total, 1)
+
+    def get_semantic_main_candidate(self, candidates: dict[Any, Any], best: dict[str, Any]) -> dict[str, Any]:
+        # A winner much smaller than the article container around it (a captioned picture in a
+        # post made of bullet lists, which readability does not score) widens to that container.
+        best = super().get_semantic_main_candidate(candidates, best)
+        elem = best["elem"]
+        size = _text_size(elem)
+        for anc in elem.iterancestors():
+            if anc.tag in ("body", "html"):
+                break
+            if not _is_article_container(anc):
+                continue
+            if _text_size(anc) >= max(500, 2 * size) and self.get_link_density(anc) <= 0.25:
+                candidate = candidates.get(anc) or self.score_node(anc)
+                candidates[anc] = candidate
+                return candidate
+            break
+        return best
+
+    def sanitize(self, node: etree._Element, candidates: dict[Any, Any], keep_all_images: bool = False) -> str:
+        # Readability.js judges "weight + score < 0" with a score of zero, i.e. by class weight alone;
+        # readability-lxml also counts the negative scores of lists holding short paragraphs
+        # (captions, bullet points) and drops them.  Clamp those scores at zero, as the original does.
+        kept = {el: c for el, c in candidates.items() if c["content_score"] >= 0}
+        return super().sanitize(node, kept, keep_all_images)
+
+
+_CONTAINER = re.compile(
+    r"(?:^|[\s_-])(?:article|articlebody|article-?body|content|entry|entry-?content|post|post-?body|"
+    r"post-?content|story|story-?body|main)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _is_article_container(el: etree._Element) -> bool:
+    """An element that says it holds the article: <article>, itemprop=articleBody, an entry-content class."""
+    if el.tag == "article" or "articleBody" in (el.get("itemprop") or ""):
+        return True
+    return bool(_CONTAINER.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+def _text_size(el: etree._Element) -> int:
+    return len(" ".join(el.text_content().split()))
+
+
+def _readability(root: etree._Element) -> etree._Element:
+    """readability's article container, as a detached <div>."""
+    try:
+        summary = _Readability(root).summary(html_partial=True)
+    except Unparseable as exc:
+        raise ExtractError(f"the article could not be found ({clean_line(str(exc), 80)})") from None
+    if not summary or not summary.strip():
+        raise ExtractError("no article text found on the page")
+    try:
+        return lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (etree.ParserError, ValueError):
+        raise ExtractError("no article text found on the page") from None
+
+
+# -- metadata -----------------------------------------------------------------
+
+_ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|WebPage|LiveBlogPosting", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|/|»|·)\s+")
+_BY = re.compile(r"^\s*(?:by|from)\s+", re.I)
+
+
+class _Meta:
+    """Title, byline, date, site name and base URL, read before cleaning removes <head> hints."""
+
+    def __init__(self, root: etree._Element, url: str | None) -> None:
+        self.metas: dict[str, str] = {}
+        for meta in root.iter("meta"):
+            key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+            content = meta.get("content")
+            for part in key.split():
+                if content and content.strip() and part not in self.metas:
+                    self.metas[part] = content.strip()
+        self.ld = _json_ld(root)
+        base = root.find(".//base[@href]")
+        self.base_url = urljoin(url or "", base.get("href", "")) if base is not None else url
+        self.site_name = clean_line(self.metas.get("og:site_name", ""), MAX_TITLE)
+        self.title = self._title(root)
+        self.byline = self._byline(root)
+        self.published = self._published(root)
+
+    def first(self, *keys: str) -> str:
+        return next((self.metas[k] for k in keys if self.metas.get(k)), "")
+
+    def _title(self, root: etree._Element) -> str:
+        title = self.first("og:title", "twitter:title", "dc.title", "parsely-title", "title")
+        title = title or _ld_text(self.ld.get("headline"))
+        if not title:
+            el = root.find(".//title")
+            title = el.text_content() if el is not None else ""
+            title = _shorten_title(clean_line(title), self.site_name)
+        if not title:
+            h1 = root.find(".//h1")
+            title = h1.text_content() if h1 is not None else ""
+        return clean_line(title, MAX_TITLE)
+
+    def _byline(self, root: etree._Element) -> str:
+        byline = self.first("author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+        if not byline:
+            byline = _ld_author(self.ld.get("author"))
+        if not byline:
+            byline = self.first("article:author")
+            byline = "" if "://" in byline else byline
+        if not byline:
+            for el in root.xpath("//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')]")[:3]:
+                text = clean_line(el.text_content())
+                if 0 < len(text) <= MAX_BYLINE:
+                    byline = text
+                    break
+        return clean_line(_BY.sub("", byline), MAX_BYLINE)
+
+    def _published(self, root: etree._Element) -> float | None:
+        raw = self.first("article:published_time", "datepublished", "og:article:published_time",
+                         "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "dc.date.issued",
+                         "dc.date", "date")
+        raw = raw or _ld_text(self.ld.get("datePublished"))
+        if not raw:
+            time_el = root.find(".//time[@datetime]")
+            raw = time_el.get("datetime", "") if time_el is not None else ""
+        return parse_date(raw)
+
+
+def _json_ld(root: etree._Element) -> dict[str, Any]:
+    """The first JSON-LD object describing an article (empty when the page has none)."""
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        for obj in _ld_objects(data):
+            kind = obj.get("@type", "")
+            kind = " ".join(kind) if isinstance(kind, list) else str(kind)
+            if _ARTICLE_TYPES.search(kind) and (obj.get("headline") or obj.get("datePublished")):
+                return obj
+    return {}
+
+
+def _ld_objects(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    if depth > 4:
+        return []
+    if isinstance(data, list):
+        return [o for item in data for o in _ld_objects(item, depth + 1)]
+    if isinstance(data, dict):
+        return [data, *_ld_objects(data.get("@graph", []), depth + 1)]
+    return []
+
+
+def _ld_text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _ld_author(value: Any) -> str:
+    if isinstance(value, list):
+        names = [_ld_author(v) for v in value[:5]]
+        return ", ".join(n for n in names if n)
+    if isinstance(value, dict):
+        return _ld_text(value.get("name"))
+    return _ld_text(value)
+
+
+def _shorten_title(title: str, site_name: str) -> str:
+    """'Headline | Site' to 'Headline', keeping titles that are all headline."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name:
+        kept = [p for p in parts if p.strip().lower() != site_name.lower()]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept)
+    longest = max(parts, key=len)
+    return longest if len(longest.split()) >= 3 else title
+
+
+def parse_date(raw: str) -> float | None:
+    """ISO 8601 (or a bare date) to epoch seconds; None when it is not a plausible date."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{10}(?:\.\d+)?", raw):
+        return checked_date(float(raw))
+    text = raw.replace("Z", "+00:00").replace(" ", "T", 1) if "T" not in raw else raw.replace("Z", "+00:00")
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return checked_date(when.timestamp())
