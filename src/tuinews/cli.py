@@ -19,7 +19,7 @@ from pathlib import Path
 from tuinews import __version__, paths
 from tuinews.config import Config, ConfigError, load
 from tuinews.core.dates import age, iso_utc
-from tuinews.core.models import View
+from tuinews.core.models import Scored, View
 from tuinews.errors import TuinewsError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--starred", action="store_true", help="only starred stories")
     p.add_argument("--feed", metavar="URL", help="only stories of this feed")
     p.add_argument("--limit", metavar="N", type=_positive, default=None, help="at most N stories")
+
+    p = sub.add_parser(
+        "related",
+        parents=[common],
+        help="print a story's same-story, related and topic groups with scores",
+    )
+    p.add_argument("story_id", metavar="STORY_ID", type=_positive, help="a story id (see `tuinews stories`)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser(
         "extract",
@@ -123,6 +131,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _refresh(config, args.feed, args.force)
     if args.command == "stories":
         return _stories(config, args)
+    if args.command == "related":
+        return _related(config, args.story_id, args.json)
     return _app(config)
 
 
@@ -242,6 +252,54 @@ def _stories(config: Config, args: argparse.Namespace) -> int:
         mark = "N" if not r.read else " "
         star = "*" if r.starred else " "
         print(f"{r.id:>7} {mark}{star} {age(r.ts):>4}  {r.feed_title[:24]:<24}  {r.title}")
+    return EXIT_OK
+
+
+def _row_json(item: Scored) -> dict[str, object]:
+    r = item.row
+    return {
+        "id": r.id,
+        "title": r.title,
+        "link": r.link,
+        "feed_title": r.feed_title,
+        "published": iso_utc(r.published if r.published is not None else r.ts),
+        "read": r.read,
+        "score": item.score,
+    }
+
+
+def _related(config: Config, story_id: int, as_json: bool) -> int:
+    service = _open_service(config)
+    try:
+        story = service.story(story_id)
+        if story is None:
+            raise ConfigError(f"no story with id {story_id} (see `tuinews stories`)")
+        related = service.related(story_id)
+    finally:
+        service.close()
+    if as_json:
+        out = {
+            "story": {
+                "id": story.id,
+                "title": story.title,
+                "feed_title": story.feed_title,
+                "link": story.link,
+            },
+            "same_story": [_row_json(i) for i in related.same_story],
+            "related": [_row_json(i) for i in related.related],
+            "topics": {name: [_row_json(i) for i in rows] for name, rows in related.topics},
+        }
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print(f"{story.id}  {story.title}  ({story.feed_title})")
+    groups = [("Same story", related.same_story), ("Related", related.related)]
+    groups += [(f"Topic: {name}", rows) for name, rows in related.topics]
+    for title, rows in groups:
+        print(f"\n{title} ({len(rows)})")
+        for item in rows:
+            r = item.row
+            print(f"  {item.score:6.3f} {r.id:>7} {age(r.ts):>4}  {r.feed_title[:22]:<22}  {r.title}")
     return EXIT_OK
 
 

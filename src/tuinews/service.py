@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from tuinews.io.related import RelatedEngine
 
 
-
 class Service:
     """One user's news: config + store + network."""
 

@@ -24,6 +24,11 @@ def demo(tmp_path: Path):
     server.stop()
 
 
+def labels_by_id(service: Service, story_id: int) -> dict:
+    guid = service.story(story_id).guid
+    return next(s for s in manifest() if s["guid"] == guid)
+
+
 def test_demo_content_is_rich_enough() -> None:
     stories = manifest()
     assert len(outlets()) >= 5 and len(stories) >= 60
@@ -34,20 +39,29 @@ def test_demo_content_is_rich_enough() -> None:
 
 
 async def test_demo_refreshes_on_start_and_the_strike_sidebar_is_industrial_only(demo: Service) -> None:
-    labels = {s["title"]: s for s in manifest()}
     app = build_app(demo, open_url=lambda url: None)
     async with app.run_test(size=(200, 50), notifications=True) as pilot:
         await settle(pilot, rounds=6)
         story_list = app.screen.query_one(StoryList)
-        assert len(story_list.rows) == len(manifest())
-        wire = next(r for r in story_list.rows if labels[r.title]["cluster"] == "ballots")
-        story_list.select_id(wire.id)
+        assert story_list.loaded == len(manifest())
+        wire_guid = next(s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire")
+        wire_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (wire_guid,)).fetchone()[0]
+        wire = next(r for r in story_list._all if r.id == wire_id)
+        assert story_list.select_id(wire.id)
         await pilot.pause(0.2)
         await settle(pilot)
         sidebar = app.screen.query_one(RelatedSidebar)
         assert sidebar.story_id == wire.id
-        shown = [demo.story(i).title for i in sidebar.ids]
-        assert len(shown) >= 10
-        assert all(labels[t]["industrial"] for t in shown), [t for t in shown if not labels[t]["industrial"]]
-        assert not any(labels[t]["strike_word_non_industrial"] for t in shown)
+        related = demo.related(wire.id)
+        same = [labels_by_id(demo, s.row.id) for s in related.same_story]
+        others = [s for s in manifest() if s["cluster"] == "ballots" and s["outlet"] != "metro-wire"]
+        assert sorted(x["slug"] for x in same) == sorted(x["slug"] for x in others)  # every other outlet's report
+        strikes = dict(related.topics)["Strikes"]
+        assert strikes and all(labels_by_id(demo, s.row.id)["industrial"] for s in strikes)
+        shown = [labels_by_id(demo, i) for i in sidebar.ids]
+        assert shown[: len(same)] == same  # the same story comes first
+        assert not [x["title"] for x in shown if x["strike_word_non_industrial"]]
+        text = screen_text(app)
+        assert f"Same story ({len(same)})" in text and "Topic: Strikes" in text
+        assert text.index("Same story") < text.index("Topic: Strikes")
         assert "Related coverage" in screen_text(app)

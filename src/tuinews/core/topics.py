@@ -10,8 +10,8 @@ does not swallow "strikers" (workers on strike).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from tuinews.core.words import stem, words
 
@@ -37,27 +37,39 @@ class Topic:
     name: str
     terms: tuple[tuple[str, ...], ...]  # stemmed phrases
     exclude: tuple[tuple[frozenset[str], ...], ...]  # each word: accepted surface forms
+    by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     @classmethod
     def compile(cls, name: str, terms: Iterable[str], exclude: Iterable[str] = ()) -> Topic:
         """Build a matcher from the config's terms and exclude phrases."""
         stemmed = tuple(t for t in (tuple(stem(w) for w in words(term)) for term in terms) if t)
         masked = tuple(e for e in (_exclusion(phrase) for phrase in exclude) if e)
-        return cls(name=name, terms=stemmed, exclude=masked)
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in stemmed:
+            by_first.setdefault(phrase[0], []).append(phrase)
+        index = {k: tuple(v) for k, v in by_first.items()}
+        return cls(name=name, terms=stemmed, exclude=masked, by_first=index)
 
     def matches_tokens(self, tokens: Sequence[str]) -> bool:
         """True when a term occurs in `tokens` outside every excluded phrase."""
         if not tokens:
             return False
         stems = [stem(t) for t in tokens]
-        masked = self._masked(tokens)
+        by_first = self.by_first
+        hits = [i for i, s in enumerate(stems) if s in by_first]
+        if not hits:
+            return False
+        masked: list[bool] | None = None
         n = len(tokens)
-        for phrase in self.terms:
-            size = len(phrase)
-            first = phrase[0]
-            for i in range(n - size + 1):
-                if stems[i] != first or stems[i : i + size] != list(phrase):
+        for i in hits:
+            for phrase in by_first[stems[i]]:
+                size = len(phrase)
+                if i + size > n or (size > 1 and tuple(stems[i : i + size]) != phrase):
                     continue
+                if masked is None:
+                    masked = self._masked(tokens)
                 if not all(masked[i : i + size]):
                     return True
         return False
@@ -71,8 +83,9 @@ class Topic:
         n = len(tokens)
         for phrase in self.exclude:
             size = len(phrase)
+            first = phrase[0]
             for i in range(n - size + 1):
-                if all(tokens[i + j] in phrase[j] for j in range(size)):
+                if tokens[i] in first and all(tokens[i + j] in phrase[j] for j in range(1, size)):
                     for j in range(i, i + size):
                         masked[j] = True
         return masked

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 
 import lxml.html
 from lxml import etree
@@ -37,7 +38,7 @@ class Rule:
     tags: frozenset[str] = frozenset()  # element names
     attrs: tuple[tuple[str, str | None], ...] = ()  # (attribute, value) pairs; None matches any value
     marks: tuple[str, ...] = ()  # regex words looked for in the lower-cased class and id
-    text: re.Pattern[str] | None = None  # matched against an element's own leading text
+    text: Callable[[str], object] | None = None  # a cheap test of the element's own and children's text
     check: Check | None = None
 
 
@@ -85,7 +86,9 @@ def _hidden_style(el: etree._Element) -> bool:
 
 def _page_header(el: etree._Element) -> bool:
     """The site masthead, not an article's own header with its headline and byline."""
-    if el.xpath("ancestor::article or ancestor::main or ancestor::*[@role='main' or @itemprop='articleBody']"):
+    if el.xpath(
+        "ancestor::article or ancestor::main or ancestor::*[@role='main' or @itemprop='articleBody']"
+    ):
         return False
     if el.xpath(".//nav or .//form or .//*[@role='search']"):
         return True
@@ -93,20 +96,30 @@ def _page_header(el: etree._Element) -> bool:
     return total < 30 or link_density(el, total) > 0.5
 
 
+def _page_footer(el: etree._Element) -> bool:
+    """Site or article footer furniture, not the attribution footer of a quote or figure."""
+    return not el.xpath("ancestor::blockquote or ancestor::figure") and is_furniture(el)
+
+
+def _byline(el: etree._Element) -> bool:
+    """A short author or date line: the reader shows the byline in its header instead."""
+    return text_len(el) < 100
+
+
 _AD_LABEL = re.compile(
-    r"^\W*(?:advertisement|advertisment|advert|ad|ads|sponsored|sponsored content|promoted|"
-    r"(?:story|article) continues below(?: this)? advert(?:isement)?|skip advert(?:isement)?|"
-    r"continue reading (?:the main story|below))\W*$",
+    r"^\W*(?:advertisements?|advertisment|advert|ads?|sponsored(?:\s+content)?|promoted|"
+    r"(?:story|article)\s+continues\s+below(?:\s+this)?\s+advert(?:isement)?|skip\s+advert(?:isement)?|"
+    r"continue\s+reading\s+(?:the\s+main\s+story|below))\W*$",
     re.I,
 )
 
 
 def _ad_label(el: etree._Element) -> bool:
-    return len(el) <= 2 and bool(_AD_LABEL.match(" ".join(el.text_content().split())))
+    return len(el) <= 2 and bool(_AD_LABEL.match(el.text_content().strip()))
 
 
 def _icon_labels(el: etree._Element) -> bool:
-    """An element, or the largest ancestor, holding nothing but icon labels ("Clock An icon of ...")."""
+    """An element holding nothing but icon labels ("Clock An icon of a clock face.")."""
     text = el.text_content()
     return len(text) < 5000 and is_label_run(text)
 
@@ -135,7 +148,7 @@ HIDDEN_RULES: tuple[Rule, ...] = (
 FURNITURE_RULES: tuple[Rule, ...] = (
     Rule("nav", tags=frozenset({"nav"}), attrs=(("role", "navigation"),), check=is_furniture),
     Rule("page-header", tags=frozenset({"header"}), attrs=(("role", "banner"),), check=_page_header),
-    Rule("page-footer", tags=frozenset({"footer"}), attrs=(("role", "contentinfo"),), check=is_furniture),
+    Rule("page-footer", tags=frozenset({"footer"}), attrs=(("role", "contentinfo"),), check=_page_footer),
     Rule("dialog", attrs=(("role", "dialog"), ("role", "alertdialog")), check=is_furniture),
     Rule("share-bar", marks=("share(?!d|holder)[a-z]*", "sharing", "social[a-z]*", "addthis"), check=is_furniture),
     Rule("cookie-notice", marks=("cookie[a-z]*", "consent", "gdpr"), check=is_furniture),
@@ -147,14 +160,25 @@ FURNITURE_RULES: tuple[Rule, ...] = (
                "read-?more", "read-?next", "more-?stories", "outbrain", "taboola"),
         check=is_furniture,
     ),
+    Rule(
+        "media-player",
+        marks=("video-?player[a-z]*", "media-?player", "player-?(?:container|controls?|settings)",
+               "yvp-[a-z-]+", "vjs-[a-z-]+", "jw-[a-z-]+"),
+        check=is_furniture,
+    ),
+    Rule(
+        "byline",
+        attrs=(("rel", "author"), ("itemprop", "author")),
+        marks=("byline", "author", "dateline", "writtenby", "p-author"),
+        check=_byline,
+    ),
     Rule("ad-slot", marks=("ad", "ads", "advert", "advertisement", "ad-?slot", "dfp"), check=is_furniture),
 )  # fmt: skip
 
 # Short texts that are furniture whatever element holds them.
 TEXT_RULES: tuple[Rule, ...] = (
-    Rule("ad-label", text=re.compile(r"^\W*(?:ad|ads|advert|advertis|sponsor|promoted|skip|story|article|contin)",
-                                     re.I), check=_ad_label),
-    Rule("icon-labels", text=re.compile(r"icon|mark|symbol|sign"), check=_icon_labels),
+    Rule("ad-label", text=lambda text: len(text) < 200 and _AD_LABEL.match(text.strip()), check=_ad_label),
+    Rule("icon-labels", text=find_labels, check=_icon_labels),
 )  # fmt: skip
 
 PAGE_RULES: tuple[Rule, ...] = HIDDEN_RULES + FURNITURE_RULES + TEXT_RULES
@@ -195,11 +219,16 @@ def _index(rules: tuple[Rule, ...]) -> _Index:
     )
 
 
+_NEVER = frozenset(("html", "body", "head"))  # class lists on <body> name site features, not furniture
+
+
 def _candidates(root: etree._Element, rules: tuple[Rule, ...]) -> list[tuple[etree._Element, list[int]]]:
     """Every element some rule looks at, in document order, with those rules' positions."""
     index = _index(rules)
     found = []
     for el in root.iter(etree.Element):
+        if el.tag in _NEVER:
+            continue
         hits = list(index.by_tag.get(el.tag, ()))
         attrib = el.attrib
         if attrib:
@@ -211,9 +240,13 @@ def _candidates(root: etree._Element, rules: tuple[Rule, ...]) -> list[tuple[etr
                 marks = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower().replace("_", "-")
                 for m in index.marks.finditer(marks):
                     hits.extend(int(k[1:]) for k, v in m.groupdict().items() if v)
-        if index.text and el.text and len(el) <= 2:
-            text = el.text
-            hits.extend(i for i in index.text if rules[i].text.search(text))  # type: ignore[union-attr]
+        if index.text and len(el) <= 4:
+            # Own text plus the children's: a label's name and description often sit in two spans.
+            text = (
+                (el.text or "") + "".join((c.text or "") + (c.tail or "") for c in el) if len(el) else el.text
+            )
+            if text:
+                hits.extend(i for i in index.text if rules[i].text(text))  # type: ignore[misc]
         if hits:
             found.append((el, sorted(set(hits))))
     return found
@@ -223,7 +256,7 @@ def apply_rules(
     root: etree._Element, rules: tuple[Rule, ...], tally: Counter[str] | None = None
 ) -> etree._Element:
     """Drop every element a rule confirms (outermost first); `tally` counts drops per rule name."""
-    etree.strip_elements(root, *STRIP_TAGS, etree.Comment, with_tail=False)
+    etree.strip_elements(root, *STRIP_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for el, hits in _candidates(root, rules):
         if el is root or not _attached(el, root):
             continue
@@ -265,7 +298,7 @@ def _drop(el: etree._Element) -> None:
 # -- passes over the extracted article ------------------------------------------------
 
 _CAPTION_WORDS = 60
-_BLOCKISH = frozenset(("p", "figcaption", "div", "span", "li", "h2", "h3", "h4", "h5", "h6", "small", "cite"))
+_BLOCKISH = frozenset(("p", "figcaption", "div", "dd", "h2", "h3", "h4", "h5", "h6"))
 _RESETS = frozenset(("img", "picture", "video", "figure", "table", "hr"))
 
 
@@ -290,12 +323,12 @@ def drop_repeated_captions(root: etree._Element) -> etree._Element:
         if el.tag in _RESETS:
             last = ""
             continue
-        if el.tag not in _BLOCKISH or any(c.tag in _BLOCKISH for c in el.iterchildren(etree.Element)):
+        if el.tag not in _BLOCKISH or next(el.iterdescendants(*_BLOCKISH), None) is not None:
             continue  # judge the innermost blocks only
         words = " ".join(re.findall(r"\w+", el.text_content().lower()))
         if not words:
             continue
-        if words == last and len(words.split()) <= _CAPTION_WORDS and _attached(el, root):
+        if words == last and 3 <= len(words.split()) <= _CAPTION_WORDS and _attached(el, root):
             _drop(el)
         else:
             last = words
@@ -317,30 +350,61 @@ def drop_alt_text(root: etree._Element) -> etree._Element:
 
 
 def drop_title_heading(root: etree._Element, title: str) -> etree._Element:
-    """The reader shows the title above the body: a leading heading that repeats it goes."""
-    if not title:
-        return root
+    """The reader shows the title above the body: a leading heading that repeats it goes.
+
+    "Headline" matches a title of "Headline - Site" and the other way round; a
+    kicker of a word or two above the headline ("News", "Live") goes with it.
+    """
     want = _words(title)
+    if not want:
+        return root
+    kickers: list[etree._Element] = []
     for el in root.iter(etree.Element):
         if el is root:
             continue
         if el.tag in ("h1", "h2", "h3"):
-            if _words(el.text_content()) == want:
-                _drop(el)
+            if _same_title(_words(el.text_content()), want):
+                for dropped in (*kickers, el):
+                    _drop(dropped)
             return root
-        if el.tag in ("p", "li", "img", "table", "pre", "blockquote") or (el.text and el.text.strip()):
+        if el.tag in ("img", "table", "pre", "blockquote"):
             return root  # the body has started
+        if el.text and el.text.strip():
+            if len(el) or len(el.text.split()) > 2 or len(kickers) >= 2:
+                return root
+            kickers.append(el)
     return root
+
+
+def _same_title(heading: str, title: str) -> bool:
+    if not heading:
+        return False
+    if heading == title:
+        return True
+    short, long = sorted((heading, title), key=len)
+    return long.startswith(short + " ") and len(long[len(short) :].split()) <= 4
 
 
 def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
+
+
+def drop_script_links(root: etree._Element) -> etree._Element:
+    """Links that run script when followed are not links: keep their text, drop the target."""
+    for el in root.iter("a", "area"):
+        if _UNSAFE_URL.match(el.get("href", "")):
+            del el.attrib["href"]
+    return root
+
+
 ARTICLE_PASSES: tuple[tuple[str, Callable[[etree._Element], etree._Element]], ...] = (
     ("icon-label-text", strip_label_text),
     ("repeated-caption", drop_repeated_captions),
     ("image-alt", drop_alt_text),
+    ("script-links", drop_script_links),
 )
 
 
@@ -352,10 +416,8 @@ def clean_page(root: etree._Element, tally: Counter[str] | None = None) -> etree
 def clean_article(root: etree._Element, title: str = "", tally: Counter[str] | None = None) -> etree._Element:
     """Readability's output: leftover furniture, icon labels, repeated captions, the title heading."""
     apply_rules(root, ARTICLE_RULES, tally)
-    for name, run in ARTICLE_PASSES:
+    for _name, run in ARTICLE_PASSES:
         run(root)
-        if tally is not None:
-            tally[name] += 0
     return drop_title_heading(root, title)
 
 
@@ -366,4 +428,4 @@ def clean_fragment(html: str, title: str = "") -> str:
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     clean_article(root, title)
     inner = "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
-    return ((root.text or "") + inner).strip()
+    return (escape(root.text or "") + inner).strip()

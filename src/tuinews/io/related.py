@@ -13,25 +13,29 @@ Answers are cached per story and dropped whenever new stories arrive.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
 
-from tuinews.core.cluster import ClusterIndex, weighted_terms
-from tuinews.core.fingerprint import Fingerprint
+from tuinews.core.cluster import THRESHOLD, content, same_event, time_factor, weighted_terms
+from tuinews.core.fingerprint import LEAD_WORDS, STOPWORDS, Fingerprint
 from tuinews.core.models import Related, Scored
-from tuinews.core.words import stem
+from tuinews.core.words import stem, words
 from tuinews.io.store import Store
 
 RELATED_ROWS = 8
+SAME_STORY_MIN = THRESHOLD
 TOPIC_ROWS = 15
-QUERY_TERMS = 12
+QUERY_TERMS = 10
+COMMON_SHARE = 0.02  # words in more than 2% of stories say nothing about relatedness
 CANDIDATES = 80
 MIN_SHARED = 2
 RECENCY_HALF_LIFE = 3 * 86400.0
 CACHE_SIZE = 512
+VOCAB_CACHE = 200_000
 _FTS_SAFE = re.compile(r"^[a-z0-9]+$")
 
 
@@ -43,9 +47,8 @@ class RelatedEngine:
         self._cache: OrderedDict[int, Related] = OrderedDict()
         self._lock = threading.Lock()
         self._generation = -1
-        self._topic_stems = {
-            t.name: {p for phrase in t.terms for p in phrase} for t in store.topics
-        }
+        self._vocab = _Vocabulary(store)
+        self._topic_stems = {t.name: {p for phrase in t.terms for p in phrase} for t in store.topics}
 
     def invalidate(self) -> None:
         """Forget cached answers (new stories arrived)."""
@@ -95,14 +98,19 @@ class RelatedEngine:
         members = self.store.cluster_rows(story_id)
         if not members:
             return []
-        index = ClusterIndex()
-        for i, (_, member_fp) in enumerate(members):
-            index.add(-(i + 1), 0, 0.0, Fingerprint.load(member_fp), None)
-        index.add(story_id, 0, 0.0, fp, None)
+        conn = self.store.db.conn
         mine = weighted_terms(fp)
-        scored = [
-            Scored(r, round(index.similarity(mine, weighted_terms(Fingerprint.load(f))), 4)) for r, f in members
-        ]
+        theirs = [(r, weighted_terms(Fingerprint.load(f))) for r, f in members]
+        idf = self._vocab.idf(conn, set(mine).union(*(t for _, t in theirs)))
+        ts = self._ts(conn, story_id)
+        scored = []
+        mine_words = content(mine)
+        for row, terms in theirs:
+            factor = time_factor(abs(row.ts - ts))
+            score = _cosine(mine, terms, idf) * factor
+            # An event's reports can chain (A like B, B like C); show only those that resemble this one.
+            if same_event(score, _cosine(mine_words, content(terms), idf) * factor, SAME_STORY_MIN):
+                scored.append(Scored(row, round(score, 4)))
         own_feed = self.store.feed_of(story_id)
         scored.sort(key=lambda s: (s.row.feed_id == own_feed, -s.score))
         return scored
@@ -116,36 +124,43 @@ class RelatedEngine:
         seen: set[int],
         now: float,
     ) -> list[Scored]:
-        excluded_stems = set().union(*(self._topic_stems.get(t, set()) for t in topics)) if topics else set()
-        terms = [t for t in (fp.title | fp.lead) if t not in excluded_stems and _FTS_SAFE.match(t)]
-        names = [n for n in fp.names if _FTS_SAFE.match(n) and stem(n) not in excluded_stems]
-        query_terms = _distinctive(conn, names, terms)
-        if len(query_terms) < MIN_SHARED:
+        excluded = set().union(*(self._topic_stems.get(t, set()) for t in topics)) if topics else set()
+        row = conn.execute("SELECT title, summary FROM stories WHERE id = ?", (story_id,)).fetchone()
+        lead = " ".join((row[1] or "").split()[:LEAD_WORDS]) if row else ""
+        text_words = (
+            {w for w in words(f"{row[0]} {lead}") if _usable(w) and stem(w) not in excluded} if row else set()
+        )
+        query_words = _distinctive(conn, self._vocab, text_words)
+        if len(query_words) < MIN_SHARED:
             return []
-        query = " OR ".join(f"{t}*" if not is_name else f'"{t}"' for t, is_name in query_terms)
+        query = " OR ".join(f'"{w}"' for w in query_words)
         try:
-            hits = conn.execute(
-                """SELECT f.rowid, bm25(story_fts, 3.0, 1.0, 0.25), s.fingerprint
-                   FROM story_fts f JOIN stories s ON s.id = f.rowid
-                   WHERE story_fts MATCH ? ORDER BY bm25(story_fts, 3.0, 1.0, 0.25) LIMIT ?""",
+            ranked = conn.execute(
+                """SELECT rowid, bm25(story_fts, 3.0, 1.0, 0.25) AS score FROM story_fts
+                   WHERE story_fts MATCH ? ORDER BY score LIMIT ?""",
                 (query, CANDIDATES),
             ).fetchall()
         except sqlite3.OperationalError:
             return []
-        wanted = {t for t, is_name in query_terms if not is_name}
-        wanted_names = {t for t, is_name in query_terms if is_name}
+        details = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                f"SELECT id, fingerprint, ts FROM stories WHERE id IN ({','.join('?' * len(ranked))})",
+                [r[0] for r in ranked],
+            )
+        }
+        hits = [(rowid, bm25, *details[rowid]) for rowid, bm25 in ranked if rowid in details]
+        wanted = {stem(w) for w in query_words} | {"@" + w for w in query_words}
         best: list[tuple[float, int]] = []
-        for rowid, bm25, other_fp in hits:
+        for rowid, bm25, other_fp, ts in hits:
             if rowid in seen:
                 continue
-            other = Fingerprint.load(other_fp)
-            shared = len(wanted & (other.title | other.lead)) + len(wanted_names & other.names)
+            other = weighted_terms(Fingerprint.load(other_fp))
+            shared = len(wanted & other.keys())
             if shared < MIN_SHARED:
                 continue
-            score = -bm25 * (0.5 + 0.5 * _recency(self._ts(conn, rowid), now, RECENCY_HALF_LIFE)) * (
-                1 + 0.25 * (shared - MIN_SHARED)
-            )
-            best.append((score, rowid))
+            recency = 0.5 + 0.5 * _recency(ts, now, RECENCY_HALF_LIFE)
+            best.append((-bm25 * recency * (1 + 0.25 * (shared - MIN_SHARED)), rowid))
         best.sort(reverse=True)
         top = best[:RELATED_ROWS]
         if not top:
@@ -160,25 +175,63 @@ class RelatedEngine:
         return row[0] if row else 0.0
 
 
-def _distinctive(conn: sqlite3.Connection, names: list[str], terms: list[str]) -> list[tuple[str, bool]]:
-    """The story's rarest terms (document frequency from the FTS vocabulary), names first."""
-    candidates = [(n, True) for n in names] + [(t, False) for t in terms]
-    if not candidates:
-        return []
-    dfs = []
-    for term, is_name in candidates:
-        if is_name:
-            row = conn.execute("SELECT doc FROM story_vocab WHERE term = ?", (term,)).fetchone()
-            df = row[0] if row else 0
+class _Vocabulary:
+    """Document frequencies from the FTS vocabulary, memoised (they drift slowly)."""
+
+    def __init__(self, conn_source: Store) -> None:
+        self.store = conn_source
+        self._df: dict[str, int] = {}
+        self._total = 0
+        self._generation = -1
+
+    def total(self, conn: sqlite3.Connection) -> int:
+        if self._generation != self.store.generation or not self._total:
+            self._generation = self.store.generation
+            row = conn.execute("SELECT max(rowid) FROM stories").fetchone()
+            self._total = row[0] or 1
+        return self._total
+
+    def df(self, conn: sqlite3.Connection, term: str) -> int:
+        """Documents containing a term: an exact word for names ('@name'), else the commonest form of a stem."""
+        cached = self._df.get(term)
+        if cached is not None:
+            return cached
+        if term.startswith("@"):
+            row = conn.execute("SELECT doc FROM story_vocab WHERE term = ?", (term[1:],)).fetchone()
+            value = row[0] if row else 0
         else:
             row = conn.execute(
                 "SELECT max(doc) FROM story_vocab WHERE term >= ? AND term < ?", (term, term + "{")
             ).fetchone()
-            df = row[0] or 0
-        if df >= 1:
-            dfs.append((df, term, is_name))
-    dfs.sort()
-    return [(t, n) for _, t, n in dfs[:QUERY_TERMS]]
+            value = row[0] or 0
+        if len(self._df) > VOCAB_CACHE:
+            self._df.clear()
+        self._df[term] = value
+        return value
+
+    def idf(self, conn: sqlite3.Connection, terms: set[str]) -> dict[str, float]:
+        """IDF of terms over the whole store."""
+        total = self.total(conn)
+        return {t: math.log(1.0 + (total + 1) / (self.df(conn, t) + 1)) for t in terms}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
+    """IDF-weighted cosine of two term-weight maps."""
+    dot = sum(w * b[t] * idf[t] ** 2 for t, w in a.items() if t in b)
+    na = math.sqrt(sum((w * idf[t]) ** 2 for t, w in a.items())) or 1.0
+    nb = math.sqrt(sum((w * idf[t]) ** 2 for t, w in b.items())) or 1.0
+    return dot / (na * nb)
+
+
+def _usable(word: str) -> bool:
+    return len(word) >= 3 and word not in STOPWORDS and not word.isdigit() and bool(_FTS_SAFE.match(word))
+
+
+def _distinctive(conn: sqlite3.Connection, vocab: _Vocabulary, candidates: set[str]) -> list[str]:
+    """The story's rarest words that other stories also use (FTS vocabulary frequencies)."""
+    common = max(50, int(vocab.total(conn) * COMMON_SHARE))
+    scored = sorted((vocab.df(conn, "@" + w), w) for w in candidates)
+    return [w for df, w in scored if 2 <= df <= common][:QUERY_TERMS]
 
 
 def _recency(ts: float, now: float, half_life: float = 86400.0) -> float:

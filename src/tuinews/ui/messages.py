@@ -48,10 +48,18 @@ class RowsChanged(Message):
 class RefreshProgress(Message):
     """One more feed finished; carries its new rows for the current view."""
 
-    def __init__(self, outcome: FeedOutcome | None, rows: list[StoryRow], done: int, total: int) -> None:
+    def __init__(
+        self,
+        outcome: FeedOutcome | None,
+        rows: list[StoryRow],
+        done: int,
+        total: int,
+        updated: list[StoryRow] | None = None,
+    ) -> None:
         super().__init__()
         self.outcome = outcome
         self.rows = rows
+        self.updated = updated or []
         self.done = done
         self.total = total
 

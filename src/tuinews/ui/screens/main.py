@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 FIRST_PAGE = 200
 PAGE = 5000
 RELATED_DEBOUNCE = 0.06
+FLUSH_EVERY = 0.25
 
 
 class MainScreen(Screen[None]):
@@ -60,6 +61,21 @@ class MainScreen(Screen[None]):
             "l", "pick_link", "Links", tooltip="Open link N of the story in the browser", id="story.links"
         ),
         Binding("R", "refetch_article", "Reload article", show=False, id="story.refetch"),
+        Binding(
+            "c",
+            "toggle_sidebar_focus",
+            "Coverage",
+            tooltip="Jump to the related-coverage sidebar and back",
+            id="app.sidebar",
+        ),
+        Binding(
+            "Z",
+            "toggle_grouping",
+            "Group",
+            tooltip="Group reports of the same event (on/off)",
+            show=False,
+            id="list.grouping",
+        ),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("f", "pick_view", "Feeds", id="app.feeds"),
         Binding("e", "show_errors", "Errors", id="app.errors"),
@@ -80,6 +96,9 @@ class MainScreen(Screen[None]):
         self.refresh_on_start = refresh_on_start
         self._related_timer: Timer | None = None
         self._pending_open: int | None = None
+        self._pending_rows: list[StoryRow] = []
+        self._pending_updates: list[StoryRow] = []
+        self._flush_timer: Timer | None = None
         self._started = False
 
     # -- layout ------------------------------------------------------------------
@@ -87,7 +106,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="panes"):
-            yield StoryList(id="stories")
+            yield StoryList(id="stories", grouped=self.service.config.settings.group_same_story)
             yield ReaderPane(id="reader")
             yield RelatedSidebar(id="sidebar")
         yield Footer()
@@ -259,9 +278,12 @@ class MainScreen(Screen[None]):
             doc = replace(doc, note="Fetching the full article…")
             self.app.call_from_thread(self._load_article, story_id, refetch)
         self.post_message(StoryReady(story, document_renderable(doc), doc.links))
-        if not story.read:
-            self.service.set_read([story_id], True)
-            self.post_message(RowsChanged(self.service.rows_by_ids([story_id])))
+        ids = [story_id]
+        if self.service.config.settings.mark_group_read:
+            ids += [r.id for r, _ in self.service.store.cluster_rows(story_id) if not r.read]
+        if not story.read or len(ids) > 1:
+            self.service.set_read(ids, True)
+            self.post_message(RowsChanged(self.service.rows_by_ids(ids)))
 
     @work(group="article", exclusive=True, exit_on_error=False)
     async def _load_article(self, story_id: int, refetch: bool = False) -> None:
@@ -297,6 +319,19 @@ class MainScreen(Screen[None]):
             return focused.highlighted_story
         current = self.story_list.current
         return current.id if current else None
+
+    def action_toggle_sidebar_focus(self) -> None:
+        """Focus the sidebar, or go back to the list from it."""
+        if isinstance(self.focused, RelatedSidebar):
+            self.story_list.focus()
+        else:
+            self.sidebar.focus()
+
+    def action_toggle_grouping(self) -> None:
+        """Group reports of one event into one row, or list every report."""
+        self.story_list.set_grouped(not self.story_list.grouped)
+        state = "grouped by event" if self.story_list.grouped else "one row per report"
+        self.notify(f"Story list: {state}.", markup=False, timeout=2)
 
     def action_page_reader(self) -> None:
         """Scroll the reader one page."""
@@ -436,26 +471,46 @@ class MainScreen(Screen[None]):
         try:
             async for outcome in self.service.refresh():
                 outcomes.append(outcome)
-                rows = (
-                    await asyncio.to_thread(self.service.rows_by_ids, list(outcome.new_ids), view)
-                    if outcome.new_ids
-                    else []
-                )
-                self.post_message(RefreshProgress(outcome, rows, len(outcomes), total))
+                rows, seeds = await asyncio.to_thread(self._new_rows, list(outcome.new_ids), view)
+                self.post_message(RefreshProgress(outcome, rows, len(outcomes), total, seeds))
         finally:
             self.post_message(RefreshFinished(outcomes, time.monotonic() - started))
+
+    def _new_rows(self, ids: list[int], view: View) -> tuple[list[StoryRow], list[StoryRow]]:
+        """Rows of new stories in the view, and the rows of older stories they joined as an event."""
+        if not ids:
+            return [], []
+        rows = self.service.rows_by_ids(ids, view)
+        seeds = {r.cluster_id for r in rows if r.cluster_id is not None} - set(ids)
+        return rows, self.service.rows_by_ids(sorted(seeds), view) if seeds else []
 
     @on(RefreshProgress)
     def _refresh_progress(self, message: RefreshProgress) -> None:
         self.progress = f"Refreshing {message.done}/{message.total}"
-        if message.rows:  # already filtered by the view in the worker
-            added = self.story_list.insert_rows(message.rows)
+        self._pending_rows.extend(message.rows)
+        self._pending_updates.extend(message.updated)
+        if (message.rows or message.updated) and self._flush_timer is None:
+            self._flush_timer = self.set_timer(FLUSH_EVERY, self._flush_rows)
+        self._update_status()
+
+    def _flush_rows(self) -> None:
+        """Apply new rows in batches: the list regroups once per batch, not once per feed."""
+        self._flush_timer = None
+        rows, self._pending_rows = self._pending_rows, []
+        updates, self._pending_updates = self._pending_updates, []
+        if rows:
+            added = self.story_list.insert_rows(rows)
             if self.total is not None:
                 self.total += added
+        if updates:  # after inserting: an update may be for a row of this same batch
+            self.story_list.update_rows(updates)
         self._update_status()
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+        self._flush_rows()
         self.refreshing = False
         self.progress = ""
         failed = [o for o in message.outcomes if o.kind == "error"]

@@ -30,6 +30,11 @@ OUTLET_WIDTH = 16
 AGE_WIDTH = 4
 
 
+def _order(row: StoryRow) -> tuple[float, int]:
+    """Sort key: newest first, ties by id."""
+    return (-row.ts, -row.id)
+
+
 def _fit(text: str, width: int) -> str:
     """Pad or cut text to exactly `width` terminal cells, with an ellipsis when cut."""
     if width <= 0:
@@ -51,6 +56,13 @@ class StoryList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "A screen up", show=False, id="list.page_up"),
         Binding(
             "enter", "open", "Open", tooltip="Open the story in the reader and mark it read", id="list.open"
+        ),
+        Binding(
+            "z",
+            "toggle_group",
+            "Expand",
+            tooltip="Expand or collapse an event's other reports",
+            id="list.expand",
         ),
     ]
 
@@ -90,11 +102,17 @@ class StoryList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, grouped: bool = True) -> None:
         super().__init__(id=id)
-        self.rows: list[StoryRow] = []
-        self._keys: list[tuple[float, int]] = []  # negated (ts, id): ascending for bisect
-        self._index: dict[int, int] = {}
+        self.rows: list[StoryRow] = []  # what is shown, in order
+        self._all: list[StoryRow] = []  # every loaded story, newest first
+        self._keys: list[tuple[float, int]] = []  # negated (ts, id) of _all: ascending for bisect
+        self._ids: set[int] = set()
+        self._index: dict[int, int] = {}  # story id -> position in self.rows
+        self._members: dict[int, list[StoryRow]] = {}  # cluster id -> its loaded stories, newest first
+        self._children: set[int] = set()  # stories shown indented under their group's row
+        self.grouped = grouped
+        self.expanded: set[int] = set()
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self.empty_text = "No stories yet."
         # Until the user picks a story, the cursor stays on the newest one as rows stream in.
@@ -109,102 +127,157 @@ class StoryList(ScrollView, can_focus=True):
             return self.rows[self.cursor]
         return None
 
+    @property
+    def loaded(self) -> int:
+        """Stories loaded (shown or folded into a group)."""
+        return len(self._all)
+
+    def group_of(self, row: StoryRow) -> list[StoryRow]:
+        """Every loaded report of the row's event (just the row when it has none)."""
+        if row.cluster_id is None:
+            return [row]
+        return self._members.get(row.cluster_id, [row])
+
     def set_rows(self, rows: Sequence[StoryRow], *, keep: bool = True) -> None:
         """Replace all rows; keep the cursor on the same story when it is still there."""
         keep_id = self.current.id if keep and self.current and self.user_moved else None
         if not keep:
             self.user_moved = False
-        self.rows = list(rows)
-        self._reindex()
-        self._strips.clear()
-        target = self._index.get(keep_id, 0) if keep_id is not None else 0
-        self._sync_size()
-        self._move(min(target, max(len(self.rows) - 1, 0)), announce=keep_id is None or target == 0)
-        self.refresh()
+            self.expanded.clear()
+        self._all = sorted(rows, key=_order)
+        self._rebuild(keep_id)
 
     def append_rows(self, rows: Sequence[StoryRow]) -> None:
-        """Add older rows at the end (the next keyset page)."""
-        if not rows:
+        """Add older rows (the next keyset page)."""
+        fresh = [r for r in rows if r.id not in self._ids]
+        if not fresh:
             return
-        start = len(self.rows)
-        fresh = [r for r in rows if r.id not in self._index]
-        self.rows.extend(fresh)
-        for i, row in enumerate(fresh, start):
-            self._index[row.id] = i
-            self._keys.append((-row.ts, -row.id))
-        self._sync_size()
-        if start == 0:
-            self._move(0, announce=True)
-        self.refresh()
+        was_empty = not self._all
+        self._all.extend(fresh)
+        if self._keys and _order(fresh[0]) < self._keys[-1]:
+            self._all.sort(key=_order)
+        self._rebuild(self.current.id if self.current and not was_empty else None)
 
     def insert_rows(self, rows: Sequence[StoryRow]) -> int:
         """Merge new rows in order; the cursor story and the visible rows stay put."""
-        fresh = sorted((r for r in rows if r.id not in self._index), key=lambda r: (-r.ts, -r.id))
+        fresh = sorted((r for r in rows if r.id not in self._ids), key=_order)
         if not fresh:
             return 0
-        had_rows = bool(self.rows)
         current_id = self.current.id if self.current and self.user_moved else None
-        top = int(self.scroll_y)
-        above_view = 0
+        top_id = (
+            self.rows[int(self.scroll_y)].id if self.rows and int(self.scroll_y) < len(self.rows) else None
+        )
         for row in fresh:
-            pos = bisect_left(self._keys, (-row.ts, -row.id))
-            self._keys.insert(pos, (-row.ts, -row.id))
-            self.rows.insert(pos, row)
-            if pos <= top and had_rows:
-                above_view += 1
-                top += 1
-        self._reindex()
-        self._sync_size()
-        if current_id is not None:
-            self.cursor = self._index[current_id]
-        else:
-            self._move(0, announce=True)
-        if above_view and self.scroll_y > 0 and current_id is not None:
-            self.scroll_to(y=self.scroll_y + above_view, animate=False, immediate=True)
-        self._strips.clear()
-        self.refresh()
+            pos = bisect_left(self._keys, _order(row))
+            self._keys.insert(pos, _order(row))
+            self._all.insert(pos, row)
+        self._rebuild(current_id, keys_valid=True)
+        if current_id is not None and top_id is not None and top_id in self._index:
+            self.scroll_to(y=self._index[top_id], animate=False, immediate=True)
         return len(fresh)
 
     def update_rows(self, rows: Sequence[StoryRow]) -> None:
-        """Replace rows in place (read/starred changes)."""
-        for row in rows:
-            i = self._index.get(row.id)
+        """Replace rows in place (read/starred changes, a story joining an event)."""
+        regroup = False
+        by_id = {r.id: r for r in rows if r.id in self._ids}
+        if not by_id:
+            return
+        for i, row in enumerate(self._all):
+            new = by_id.get(row.id)
+            if new is not None:
+                regroup |= new.cluster_id != row.cluster_id
+                self._all[i] = new
+        if regroup:
+            self._rebuild(self.current.id if self.current else None, keys_valid=True)
+            return
+        for cluster in {r.cluster_id for r in by_id.values() if r.cluster_id is not None}:
+            self._members[cluster] = [by_id.get(m.id, m) for m in self._members.get(cluster, [])]
+        for story_id, row in by_id.items():
+            i = self._index.get(story_id)
             if i is not None:
                 self.rows[i] = row
                 self._refresh_row(i)
-
-    def remove_ids(self, ids: Sequence[int]) -> None:
-        """Drop rows (e.g. read stories leaving an unread view)."""
-        gone = set(ids) & self._index.keys()
-        if not gone:
-            return
-        current = self.current
-        self.rows = [r for r in self.rows if r.id not in gone]
-        self._reindex()
-        self._strips.clear()
-        self._sync_size()
-        if current and current.id in self._index:
-            self.cursor = self._index[current.id]
-        else:
-            self._move(min(self.cursor, max(len(self.rows) - 1, 0)), announce=True)
-        self.refresh()
+            if row.cluster_id is not None:
+                head = self._members.get(row.cluster_id, [row])[0]
+                if head.id in self._index:
+                    self._refresh_row(self._index[head.id])
 
     def index_of(self, story_id: int) -> int | None:
         """Position of a story in the list."""
         return self._index.get(story_id)
 
     def select_id(self, story_id: int) -> bool:
-        """Move the cursor to a story; False when it is not in the list."""
-        i = self._index.get(story_id)
-        if i is None:
+        """Move the cursor to a story (opening its group if needed); False when it is not loaded."""
+        if story_id not in self._ids:
             return False
+        if story_id not in self._index:
+            row = next(r for r in self._all if r.id == story_id)
+            if row.cluster_id is not None:
+                self.expanded.add(row.cluster_id)
+                self._rebuild(None, keys_valid=True)
         self.user_moved = True
-        self._move(i, announce=True)
+        self._move(self._index[story_id], announce=True)
         return True
 
-    def _reindex(self) -> None:
-        self._index = {row.id: i for i, row in enumerate(self.rows)}
-        self._keys = [(-r.ts, -r.id) for r in self.rows]
+    def set_grouped(self, grouped: bool) -> None:
+        """Show reports of one event as one row (or every story on its own row)."""
+        self.grouped = grouped
+        self._rebuild(self.current.id if self.current else None, keys_valid=True)
+
+    def toggle_group(self) -> bool:
+        """Expand or collapse the event under the cursor; False when it is a single story."""
+        row = self.current
+        if row is None or row.cluster_id is None or len(self.group_of(row)) < 2 or not self.grouped:
+            return False
+        cluster = row.cluster_id
+        head = self._members[cluster][0]
+        if cluster in self.expanded:
+            self.expanded.discard(cluster)
+            self._rebuild(head.id, keys_valid=True)
+        else:
+            self.expanded.add(cluster)
+            self._rebuild(row.id, keys_valid=True)
+        return True
+
+    def _rebuild(self, keep_id: int | None, *, keys_valid: bool = False) -> None:
+        """Recompute the shown rows from all rows (O(n); called per batch, not per key)."""
+        if not keys_valid:
+            self._keys = [_order(r) for r in self._all]
+        self._ids = {r.id for r in self._all}
+        members: dict[int, list[StoryRow]] = {}
+        for row in self._all:
+            if row.cluster_id is not None:
+                members.setdefault(row.cluster_id, []).append(row)
+        self._members = members
+        shown: list[StoryRow] = []
+        children: set[int] = set()
+        for row in self._all:
+            group = members.get(row.cluster_id) if self.grouped and row.cluster_id is not None else None
+            if group is None or len(group) < 2:
+                shown.append(row)
+            elif group[0] is row:
+                shown.append(row)
+                if row.cluster_id in self.expanded:
+                    shown.extend(group[1:])
+                    children.update(m.id for m in group[1:])
+        self.rows = shown
+        self._children = children
+        self._index = {row.id: i for i, row in enumerate(shown)}
+        self._strips.clear()
+        self._sync_size()
+        target = 0
+        if keep_id is not None:
+            if keep_id in self._index:
+                target = self._index[keep_id]
+            else:  # folded into a group: stay on the group's row
+                row = next((r for r in self._all if r.id == keep_id), None)
+                if row is not None and row.cluster_id in members:
+                    target = self._index.get(members[row.cluster_id][0].id, 0)
+        if shown:
+            self._move(min(target, len(shown) - 1), announce=keep_id is None or self.cursor != target)
+        else:
+            self.cursor = 0
+        self.refresh()
 
     def _sync_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
@@ -268,6 +341,11 @@ class StoryList(ScrollView, can_focus=True):
         """A screenful up."""
         self._user_move(self.cursor - max(self.scrollable_content_region.height - 1, 1))
 
+    def action_toggle_group(self) -> None:
+        """Show or fold the other outlets' reports of the event under the cursor."""
+        self.user_moved = True
+        self.toggle_group()
+
     def action_open(self) -> None:
         """Open the story under the cursor."""
         self.user_moved = True
@@ -298,7 +376,17 @@ class StoryList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
         selected = index == self.cursor
-        key = (row, selected, width, self.has_focus, age(row.ts))
+        key = (
+            row,
+            selected,
+            width,
+            self.has_focus,
+            age(row.ts),
+            self.grouped,
+            row.id in self._children,
+            row.cluster_id in self.expanded,
+            tuple(self.group_of(row)) if self.grouped else (),
+        )
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_row(row, selected, width)
@@ -328,16 +416,26 @@ class StoryList(ScrollView, can_focus=True):
             )
         outlet_w = OUTLET_WIDTH if width >= 48 else 0
         tag = f" {row.topics[0]}" if row.topics and width >= 60 else ""
-        group = f" +{row.cluster_size - 1}" if row.cluster_size > 1 else ""
-        fixed = 3 + (outlet_w + 1 if outlet_w else 0) + AGE_WIDTH + 1 + len(tag) + len(group)
+        group = self.group_of(row) if self.grouped else [row]
+        child = row.id in self._children
+        extra = ""
+        if len(group) > 1 and not child:
+            others = len({m.feed_id for m in group} - {row.feed_id}) or len(group) - 1
+            extra = f" +{others} outlet{'s' if others != 1 else ''}"
+            if row.cluster_id in self.expanded:
+                extra += " ▾"
+        unread = not row.read if child or len(group) < 2 else any(not m.read for m in group)
+        indent = "  ↳ " if child else ""
+        fixed = 3 + len(indent) + (outlet_w + 1 if outlet_w else 0) + AGE_WIDTH + 1 + len(tag) + len(extra)
         title_w = max(width - fixed, 1)
         segments = [
-            Segment(" ●" if not row.read else "  ", marker + Style(bold=False)),
+            Segment(" ●" if unread else "  ", marker + Style(bold=False)),
             Segment("★" if row.starred else " ", marker),
+            Segment(indent, meta),
             Segment(_fit(row.title, title_w), title_style),
         ]
-        if group:
-            segments.append(Segment(group, meta))
+        if extra:
+            segments.append(Segment(extra, meta))
         if tag:
             segments.append(Segment(tag, topic_style))
         if outlet_w:
