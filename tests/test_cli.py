@@ -139,3 +139,82 @@ def test_corrupt_database_is_a_clear_error(tmp_path: Path, write_config) -> None
     assert result.returncode == 1
     assert "not a usable database" in result.stderr and result.stderr.count("\n") == 1
     assert db.read_bytes() == b"garbage" * 1000
+
+
+def test_extract_prints_what_the_reader_shows(tmp_path: Path, server) -> None:
+    from tuinews.demo.content import article_templates, fill
+
+    page = fill(article_templates()["arvane-glacier-retreat-globe-review"], server.base)
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    text = run("extract", str(path), "--width", "80")
+    assert text.returncode == 0, text.stderr
+    assert "An icon of" not in text.stdout and "Share on" not in text.stdout
+    assert all(len(line) <= 80 for line in text.stdout.splitlines())
+    assert "Links" in text.stdout and "[1] https://example.org/arvane-glaciers/survey" in text.stdout
+
+    markdown = run("extract", str(path), "--format", "markdown")
+    assert (
+        markdown.stdout.startswith("# ") and "(https://example.org/arvane-glaciers/survey)" in markdown.stdout
+    )
+
+    url = server.add("/page.html", body=page.encode(), content_type="text/html; charset=utf-8")
+    as_json = json.loads(run("extract", url, "--format", "json").stdout)
+    assert as_json["url"] == url and as_json["links"] == ["https://example.org/arvane-glaciers/survey"]
+    assert as_json["title"] and "An icon of" not in as_json["text"] and as_json["reading_minutes"] >= 1
+
+
+def test_extract_errors_are_one_line(tmp_path: Path, server) -> None:
+    missing = run("extract", str(tmp_path / "nope.html"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr and missing.stderr.count("\n") == 1
+    gone = run("extract", server.url("/gone.html"))
+    assert gone.returncode == 1 and "HTTP 404 Not Found" in gone.stderr and gone.stderr.count("\n") == 1
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>")
+    blank = run("extract", str(empty))
+    assert blank.returncode == 1 and blank.stderr.count("\n") == 1
+    assert_no_traceback(blank)
+
+
+def test_related_json_lists_the_three_groups(server, write_config) -> None:
+    from tests.feeds import Item
+
+    base = "The business secretary Alistair Penhale rejected electronic strike ballots for unions, citing a malevolent attack."
+    a = Feed(
+        "Wire", items=[Item("Penhale rejects electronic strike ballots", "w1", "http://w.example/1", base)]
+    ).rss()
+    b = Feed("Courier", items=[
+        Item("Penhale rejects electronic strike ballots", "c1", "http://c.example/1", base + " (Wire)"),
+        Item("Nurses strike over pay", "c2", "http://c.example/2", "Nurses walk out at the infirmary."),
+        Item("Air strike hits depot", "c3", "http://c.example/3", "Jets hit a fuel depot."),
+    ]).rss()  # fmt: skip
+    config = write_config([server.add("/a.xml", body=a), server.add("/b.xml", body=b)], extra=STRIKES)
+    assert run("--config", str(config), "refresh").returncode == 0
+    stories = {s["title"]: s for s in json.loads(run("--config", str(config), "stories", "--json").stdout)}
+    wire_id = next(
+        s["id"]
+        for s in json.loads(run("--config", str(config), "stories", "--json").stdout)
+        if s["feed_title"] == "Wire"
+    )
+    result = run("--config", str(config), "related", str(wire_id), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {"same_story", "related", "topics"}
+    assert [r["feed_title"] for r in data["same_story"]] == ["Courier"]
+    assert [r["title"] for r in data["topics"]["Strikes"]] == ["Nurses strike over pay"]
+    for row in data["same_story"] + data["topics"]["Strikes"]:
+        assert set(row) >= {"id", "title", "link", "feed_title", "published", "score"}
+    assert "Air strike hits depot" not in result.stdout
+    assert stories["Air strike hits depot"]
+    text = run("--config", str(config), "related", str(wire_id))
+    assert "Same story (1)" in text.stdout and "Topic: Strikes (1)" in text.stdout
+    missing = run("--config", str(config), "related", "99999")
+    assert missing.returncode == 2 and "no story with id 99999" in missing.stderr
+
+
+STRIKES = """
+[[topics]]
+name = "Strikes"
+terms = ["strike", "walkout", "union", "ballot"]
+exclude = ["air strike"]
+"""

@@ -193,11 +193,16 @@ async def _refresh_async(service, only: list[str] | None, force: bool) -> int:  
     started = time.monotonic()
     counts = {"new": 0, "not_modified": 0, "skipped": 0, "error": 0}
     new_total = 0
+    new_ids: list[int] = []
     try:
         async for outcome in service.refresh(only, force=force):
             counts[outcome.kind] += 1
             new_total += outcome.new_count
+            new_ids.extend(outcome.new_ids)
             print(f"{outcome.url}: {outcome.line()}", flush=True)
+        if service.config.settings.prefetch_articles and new_ids:
+            fetched = await service.prefetch(new_ids)
+            print(f"articles: fetched and stored {fetched} of {len(new_ids)} new stories", file=sys.stderr)
     finally:
         await service.aclose()
     took = time.monotonic() - started

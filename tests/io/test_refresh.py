@@ -218,3 +218,23 @@ def test_refresh_writes_nothing_twice_for_100_feeds(tmp_path: Path, write_config
         assert all(o.kind == "not_modified" for o in second.values())
         assert sum(srv.conditional_hits.values()) == 100
         assert service.count(service_view()) == 5000
+
+
+async def test_prefetch_stores_articles_and_their_text_is_searchable(server, write_config, open_service):
+    page = b"<html><body><article><h1>T</h1><p>The quokka census found four hundred animals on the island this spring, more than ever.</p></article></body></html>"
+    items = [
+        Item(
+            "Island census", "g1", server.add("/a.html", body=page, content_type="text/html"), "<p>Short.</p>"
+        )
+    ]
+    url = server.add("/f.xml", body=Feed(items=items).rss())
+    service = open_service(write_config([url], extra="[settings]\nprefetch_articles = true\n"))
+    out = await refresh(service)
+    assert out[url].new_count == 1
+    fetched = await service.prefetch(list(out[url].new_ids))
+    await service.aclose()
+    assert fetched == 1
+    hits = service.store.db.conn.execute(
+        "SELECT rowid FROM story_fts WHERE story_fts MATCH 'quokka'"
+    ).fetchall()
+    assert hits == [(out[url].new_ids[0],)]

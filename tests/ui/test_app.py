@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.feeds import Feed, Item
 from tests.ui.conftest import NOW_TS, World, courier_items
 from tests.ui.helpers import screen_text, settle
@@ -317,3 +319,93 @@ async def test_click_selects_and_double_click_opens(world: World) -> None:
         await settle(pilot)
         reader = app.screen.query_one(ReaderPane)
         assert world.service.story(reader.story_id).title == "Rail drivers announce 48-hour walkout"
+
+
+async def test_the_ui_answers_keys_while_an_article_loads(world: World) -> None:
+    from tests.ui.conftest import article_page
+
+    page = article_page("Slow story", ["A sentence that only the slow page carries."])
+    world.server.add("/a/3.html", body=page, content_type="text/html", delay=2.0)  # a slow site
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter")  # the markup-title story, whose page is slow
+        started = time.monotonic()
+        reader = app.screen.query_one(ReaderPane)
+        while reader.story_id is None and time.monotonic() - started < 1.0:
+            await pilot.pause(0.02)
+        assert "Fetching the full article…" in screen_text(app)
+        await pilot.press("k", "k")
+        await pilot.pause()
+        assert cursor_title(app) == "Rail drivers announce 48-hour walkout"
+        assert time.monotonic() - started < 1.0  # keys did not wait for the page
+        await settle(pilot)
+        assert "A sentence that only the slow page carries." in screen_text(app)
+
+
+async def test_moving_the_selection_updates_the_sidebar(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(RelatedSidebar)
+        first = sidebar.story_id
+        await pilot.press("j")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert sidebar.story_id == app.screen.query_one(StoryList).current.id != first
+
+
+async def test_c_jumps_to_the_sidebar_and_back(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert isinstance(app.focused, RelatedSidebar)
+        await pilot.press("c")
+        assert isinstance(app.focused, StoryList)
+
+
+async def test_reports_of_one_event_are_grouped_and_expand(server, write_config, open_service) -> None:
+    from tests.conftest import STRIKES_TOPIC
+
+    lead = "Business Secretary Alistair Penhale rejected electronic strike ballots for unions over a malevolent attack."
+    wire = Feed(
+        "Wire",
+        items=[
+            Item(
+                "Penhale rejects electronic strike ballots",
+                "w1",
+                "http://127.0.0.1:9/w1",
+                lead,
+                ts=NOW_TS - 600,
+            )
+        ],
+    )
+    courier = Feed("Courier", items=[
+        Item("Penhale rejects electronic strike ballots", "c1", "http://127.0.0.1:9/c1", lead + " (Wire)", ts=NOW_TS - 300),
+        Item("Village fete raises record sum", "c2", "http://127.0.0.1:9/c2", "Cakes sold out.", ts=NOW_TS - 900),
+    ])  # fmt: skip
+    urls = [server.add("/w.xml", body=wire.rss()), server.add("/c.xml", body=courier.rss())]
+    service = open_service(write_config(urls, extra=STRIKES_TOPIC, name="group.toml"))
+    async for _ in service.refresh():
+        pass
+    await service.aclose()
+    from tuinews.ui.app import build_app
+
+    app = build_app(service, refresh_on_start=False, open_url=lambda url: None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        story_list = app.screen.query_one(StoryList)
+        assert [r.title for r in story_list.rows] == [
+            "Penhale rejects electronic strike ballots",
+            "Village fete raises record sum",
+        ]
+        assert "+1 outlet" in screen_text(app)
+        await pilot.press("z")
+        assert len(story_list.rows) == 3 and "↳ Penhale rejects" in screen_text(app)
+        await pilot.press("z")
+        assert len(story_list.rows) == 2
+        await pilot.press("Z")  # grouping off: every report on its own row
+        assert len(story_list.rows) == 3 and "+1 outlet" not in screen_text(app)
+        await pilot.press("Z")
+        assert len(story_list.rows) == 2

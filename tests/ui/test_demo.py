@@ -44,8 +44,12 @@ async def test_demo_refreshes_on_start_and_the_strike_sidebar_is_industrial_only
         await settle(pilot, rounds=6)
         story_list = app.screen.query_one(StoryList)
         assert story_list.loaded == len(manifest())
-        wire_guid = next(s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire")
-        wire_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (wire_guid,)).fetchone()[0]
+        wire_guid = next(
+            s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire"
+        )
+        wire_id = demo.store.db.conn.execute(
+            "SELECT id FROM stories WHERE guid = ?", (wire_guid,)
+        ).fetchone()[0]
         wire = next(r for r in story_list._all if r.id == wire_id)
         assert story_list.select_id(wire.id)
         await pilot.pause(0.2)
@@ -55,7 +59,9 @@ async def test_demo_refreshes_on_start_and_the_strike_sidebar_is_industrial_only
         related = demo.related(wire.id)
         same = [labels_by_id(demo, s.row.id) for s in related.same_story]
         others = [s for s in manifest() if s["cluster"] == "ballots" and s["outlet"] != "metro-wire"]
-        assert sorted(x["slug"] for x in same) == sorted(x["slug"] for x in others)  # every other outlet's report
+        assert sorted(x["slug"] for x in same) == sorted(
+            x["slug"] for x in others
+        )  # every other outlet's report
         strikes = dict(related.topics)["Strikes"]
         assert strikes and all(labels_by_id(demo, s.row.id)["industrial"] for s in strikes)
         shown = [labels_by_id(demo, i) for i in sidebar.ids]
@@ -65,3 +71,31 @@ async def test_demo_refreshes_on_start_and_the_strike_sidebar_is_industrial_only
         assert f"Same story ({len(same)})" in text and "Topic: Strikes" in text
         assert text.index("Same story") < text.index("Topic: Strikes")
         assert "Related coverage" in screen_text(app)
+
+
+async def test_opening_a_demo_story_shows_the_clean_article_and_l_opens_link_n(demo: Service) -> None:
+    opened: list[str] = []
+    app = build_app(demo, open_url=opened.append)
+    slug = "arvane-glacier-retreat-globe-review"  # flattened icon labels at the top, one link in the text
+    guid = next(s["guid"] for s in manifest() if s["slug"] == slug)
+    async with app.run_test(size=(200, 60), notifications=True) as pilot:
+        await settle(pilot, rounds=6)
+        story_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (guid,)).fetchone()[0]
+        story_list = app.screen.query_one(StoryList)
+        assert story_list.select_id(story_id)
+        await pilot.press("enter")
+        await settle(pilot, rounds=4)
+        text = screen_text(app)
+        article = demo.store.article(story_id)
+        assert article is not None and article.error is None
+        for label in ("An icon of", "Icon A", "Loading Spinner", "Share on", "We use cookies", "Sign up"):
+            assert label not in text, label
+        first_sentence = article.text.split(".")[0]
+        assert first_sentence[:40] in " ".join(text.split())
+        reader_links = app.screen.reader_links
+        assert reader_links
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        assert opened == [reader_links[0]]

@@ -93,6 +93,10 @@ PAGE_CASES = [
      f'<p>{PROSE}</p><div class="meta"><span>Clock</span> <span>An icon of a clock face.</span></div>',
      ["Clock", "clock face"], [PROSE]),
     ("byline-line", f'<div class="byline">By Jane Reporter</div><p>{PROSE}</p>', ["Jane Reporter"], [PROSE]),
+    ("reader-appeal",
+     f'<article><p>{PROSE}</p><div class="gr-support-epic" data-component="epic"><h2>Before you move on</h2>'
+     "<p>Millions of readers rely on us. If you can, please support us from as little as 1.</p>"
+     '<a href="/support">Support us</a></div></article>', ["Before you move on", "Support us"], [PROSE]),
 ]  # fmt: skip
 
 

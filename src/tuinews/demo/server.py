@@ -42,6 +42,13 @@ class Route:
         return self.body() if callable(self.body) else self.body
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (timeouts, cancelled fetches) are normal here, not errors."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 class LoopbackServer:
     """A threaded HTTP/1.1 server bound to 127.0.0.1 on a free port."""
 
@@ -51,7 +58,7 @@ class LoopbackServer:
         self.conditional_hits: Counter[str] = Counter()
         self.latency = latency
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

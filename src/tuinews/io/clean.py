@@ -173,6 +173,13 @@ FURNITURE_RULES: tuple[Rule, ...] = (
         check=_byline,
     ),
     Rule("ad-slot", marks=("ad", "ads", "advert", "advertisement", "ad-?slot", "dfp"), check=is_furniture),
+    Rule(
+        "reader-appeal",
+        attrs=(("data-component", "epic"),),
+        marks=("epic", "support-?us", "contribut(?:e|ions?)[a-z-]*", "donat(?:e|ions?)[a-z-]*", "membership",
+               "paywall", "subscriber-?prompt", "reader-?revenue"),
+        check=is_furniture,
+    ),
 )  # fmt: skip
 
 # Short texts that are furniture whatever element holds them.
