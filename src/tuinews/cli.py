@@ -59,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", metavar="N", type=_positive, default=None, help="at most N stories")
 
     p = sub.add_parser(
+        "search",
+        parents=[common],
+        help="search everything stored (titles, summaries, article text)",
+        description=(
+            'Search stored stories. Words must all match; word* is a prefix, "a phrase" matches in order, '
+            "OR accepts either side, -word excludes. Qualifiers: feed:NAME tag:TAG topic:NAME "
+            "unread:yes|no starred:yes|no."
+        ),
+    )
+    p.add_argument("query", metavar="QUERY", nargs="+", help="words and qualifiers")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--limit", metavar="N", type=_positive, default=50, help="at most N results (default 50)")
+
+    p = sub.add_parser(
         "related",
         parents=[common],
         help="print a story's same-story, related and topic groups with scores",
@@ -131,6 +145,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _refresh(config, args.feed, args.force)
     if args.command == "stories":
         return _stories(config, args)
+    if args.command == "search":
+        return _search(config, " ".join(args.query), args.json, args.limit)
     if args.command == "related":
         return _related(config, args.story_id, args.json)
     return _app(config)
@@ -257,6 +273,40 @@ def _stories(config: Config, args: argparse.Namespace) -> int:
         mark = "N" if not r.read else " "
         star = "*" if r.starred else " "
         print(f"{r.id:>7} {mark}{star} {age(r.ts):>4}  {r.feed_title[:24]:<24}  {r.title}")
+    return EXIT_OK
+
+
+def _search(config: Config, text: str, as_json: bool, limit: int) -> int:
+    service = _open_service(config)
+    try:
+        rows, query = service.search(text, limit)
+        feed_urls = {f.id: f.url for f in service.feeds()}
+    finally:
+        service.close()
+    if query.problems:
+        raise ConfigError(f"search: {'; '.join(query.problems)}")
+    if as_json:
+        out = [
+            {
+                "id": r.id,
+                "feed_url": feed_urls.get(r.feed_id),
+                "feed_title": r.feed_title,
+                "title": r.title,
+                "link": r.link,
+                "published": iso_utc(r.published if r.published is not None else r.ts),
+                "read": r.read,
+                "starred": r.starred,
+            }
+            for r in rows
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for r in rows:
+        mark = "N" if not r.read else " "
+        star = "*" if r.starred else " "
+        print(f"{r.id:>7} {mark}{star} {age(r.ts):>4}  {r.feed_title[:24]:<24}  {r.title}")
+    print(f"{len(rows)} result{'s' if len(rows) != 1 else ''}", file=sys.stderr)
     return EXIT_OK
 
 

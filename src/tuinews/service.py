@@ -9,6 +9,7 @@ first paint does not wait for them.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from tuinews.config import Config
 from tuinews.core.document import Document
 from tuinews.core.models import FeedInfo, FeedOutcome, Related, Story, StoryRow, View
+from tuinews.core.query import SearchQuery, parse_query
 from tuinews.io.store import CachedArticle, Store, StoryFilter
 
 if TYPE_CHECKING:
@@ -176,9 +178,47 @@ class Service:
             return StoryFilter(feed_ids=ids)
         return StoryFilter()
 
+    def search(self, text: str, limit: int = 300) -> tuple[list[StoryRow], SearchQuery]:
+        """Stories matching a search (see `tuinews.core.query`), best first."""
+        query = parse_query(text)
+        feeds = self.store.feeds()
+        feed_ids: tuple[int, ...] | None = None
+        if query.feed:
+            needle = query.feed.casefold()
+            feed_ids = tuple(
+                f.id for f in feeds if needle in f.title.casefold() or needle in f.url.casefold()
+            )
+        if query.tag:
+            tagged = tuple(f.id for f in feeds if query.tag.casefold() in (t.casefold() for t in f.tags))
+            feed_ids = tagged if feed_ids is None else tuple(i for i in feed_ids if i in tagged)
+        topic = None
+        if query.topic:
+            names = {t.name.casefold(): t.name for t in self.config.topics}
+            topic = names.get(query.topic.casefold(), query.topic)
+        filt = StoryFilter(feed_ids=feed_ids, topic=topic, is_starred=query.starred, min_ts=self.min_ts())
+        if query.unread is not None:
+            filt = replace(filt, is_read=not query.unread)
+        if (
+            not query.has_text
+            and not any((query.feed, query.tag, query.topic))
+            and query.unread is None
+            and query.starred is None
+        ):
+            return [], query
+        return self.store.search(query.fts(), filt, limit), query
+
+    def min_ts(self) -> float | None:
+        """Stories older than this are hidden (the hide_older_than_days setting)."""
+        days = getattr(self.config.settings, "hide_older_than_days", 0)
+        return time.time() - days * 86400 if days else None
+
     def rows(self, view: View, after: tuple[float, int] | None = None, limit: int = 500) -> list[StoryRow]:
         """One page of list rows of a view, newest first."""
         return self.store.story_rows(self.filter_for(view), after, limit)
+
+    def unread_ids(self, view: View) -> list[int]:
+        """Every unread story of a view."""
+        return self.store.ids(replace(self.filter_for(view), is_read=False))
 
     def count(self, view: View) -> int:
         """Stories in a view."""

@@ -409,3 +409,49 @@ async def test_reports_of_one_event_are_grouped_and_expand(server, write_config,
         assert len(story_list.rows) == 3 and "+1 outlet" not in screen_text(app)
         await pilot.press("Z")
         assert len(story_list.rows) == 2
+
+
+async def test_search_as_you_type_ranks_highlights_and_closes(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused is app.screen.search_input
+        await pilot.press(*"walkout")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert titles(app) == ["Rail drivers announce 48-hour walkout"]
+        assert "Search: walkout · 1 story" in screen_text(app)
+        story_list = app.screen.query_one(StoryList)
+        assert story_list.highlight == ["walkout"]
+        segments = story_list.render_line(0)._segments
+        marked = [seg.text for seg in segments if seg.style and seg.style.underline]
+        assert marked == ["walkout"]
+        for _ in range(7):
+            await pilot.press("backspace")
+        await pilot.press(*"feed:ledger")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert sorted(titles(app)) == ["Interest rates held at 4%", "Rail drivers announce 48-hour walkout"]
+        await pilot.press("enter")  # to the results
+        assert isinstance(app.focused, StoryList)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(titles(app)) == 6 and story_list.highlight == []
+        assert "All stories · 6 stories" in screen_text(app)
+
+
+async def test_mark_all_in_view_read_and_undo(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        story_list = app.screen.query_one(StoryList)
+        await pilot.press("A")
+        await settle(pilot)
+        assert all(r.read for r in story_list.rows)
+        assert world.service.count(__import__("tuinews.core.models", fromlist=["View"]).View("unread")) == 0
+        assert "Marked 6 stories read. Press u to undo." in screen_text(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert not any(r.read for r in story_list.rows)
+        assert world.service.count(__import__("tuinews.core.models", fromlist=["View"]).View("unread")) == 6

@@ -43,7 +43,14 @@ class Route:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    """Clients that hang up early (timeouts, cancelled fetches) are normal here, not errors."""
+    """Clients that hang up early (timeouts, cancelled fetches) are normal here, not errors.
+
+    The listen backlog is large because a refresh opens dozens of connections at
+    once; socketserver's default of 5 makes the kernel drop SYNs, which clients
+    retry only after a second, so fast routes would look slow.
+    """
+
+    request_queue_size = 256
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass

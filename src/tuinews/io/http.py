@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -188,25 +188,31 @@ class _Decoder:
             raise FetchError(f"unsupported content encoding {encoding!r}")
         self._started = False
 
-    def feed(self, data: bytes) -> list[bytes]:
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decoded pieces of `data`, produced lazily so the caller can stop at its cap.
+
+        A few kilobytes of gzip can hold gigabytes; decoding a chunk completely
+        before looking at the size would be the bomb going off.
+        """
         if not self.coding:
-            return [data] if data else []
+            if data:
+                yield data
+            return
         if self.coding == "deflate" and not self._started and data:
             self._started = True
             if data[0] & 0x0F != 8:  # raw deflate without a zlib header
                 self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-        out = []
         try:
             chunk = self._z.decompress(data, CHUNK_LIMIT)
-            out.append(chunk)
-            while self._z.unconsumed_tail:
-                chunk = self._z.decompress(self._z.unconsumed_tail, CHUNK_LIMIT)
-                if not chunk:
-                    break
-                out.append(chunk)
+            while True:
+                if chunk:
+                    yield chunk
+                tail = self._z.unconsumed_tail
+                if not tail:
+                    return
+                chunk = self._z.decompress(tail, CHUNK_LIMIT)
         except zlib.error:
             raise FetchError("response body is corrupt (bad compression)") from None
-        return [c for c in out if c]
 
     def flush(self) -> list[bytes]:
         if not self.coding:

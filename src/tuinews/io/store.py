@@ -44,6 +44,9 @@ class StoryFilter:
     unread: bool = False
     starred: bool = False
     topic: str | None = None
+    is_read: bool | None = None  # search qualifiers: unread:no -> True
+    is_starred: bool | None = None
+    min_ts: float | None = None  # hide stories older than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +429,13 @@ class Store:
         return [_row(r) for r in self.db.conn.execute(sql, (*params, limit))]
 
     @_translate
+    def ids(self, filt: StoryFilter = StoryFilter()) -> list[int]:
+        """Ids of every story a filter shows."""
+        where, params = self._where(filt)
+        sql = f"SELECT s.id FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE {' AND '.join(where)}"
+        return [r[0] for r in self.db.conn.execute(sql, params)]
+
+    @_translate
     def count(self, filt: StoryFilter = StoryFilter()) -> int:
         """How many stories a filter shows."""
         where, params = self._where(filt)
@@ -445,7 +455,33 @@ class Store:
         if filt.topic is not None:
             where.append("s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)")
             params.append(filt.topic)
+        if filt.is_read is not None:
+            where.append("s.read = ?")
+            params.append(int(filt.is_read))
+        if filt.is_starred is not None:
+            where.append("s.starred = ?")
+            params.append(int(filt.is_starred))
+        if filt.min_ts is not None:
+            where.append("(s.ts >= ? OR s.starred = 1)")
+            params.append(filt.min_ts)
         return where, params
+
+    @_translate
+    def search(self, match: str | None, filt: StoryFilter, limit: int = 300) -> list[StoryRow]:
+        """Stories matching an FTS5 expression (ranked by bm25, titles weighing most) and a filter."""
+        where, params = self._where(filt)
+        if match is None:
+            return self.story_rows(filt, None, limit)
+        sql = f"""SELECT {_ROW_COLUMNS} FROM story_fts m
+                  JOIN stories s ON s.id = m.rowid JOIN feeds f ON f.id = s.feed_id
+                  WHERE story_fts MATCH ? AND {" AND ".join(where)}
+                  ORDER BY bm25(story_fts, 4.0, 1.0, 0.5), s.ts DESC LIMIT ?"""
+        try:
+            return [_row(r) for r in self.db.conn.execute(sql, (match, *params, limit))]
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+                return []
+            raise
 
     @_translate
     def rows_by_ids(self, ids: Sequence[int], filt: StoryFilter | None = None) -> list[StoryRow]:

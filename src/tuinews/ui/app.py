@@ -81,20 +81,24 @@ class TuinewsApp(App[None]):
         threading.Thread(target=browser.open, args=(url,), daemon=True).start()
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
-        """Every binding the user can press, grouped by where it works."""
-
-        def bindings(cls: type) -> list[Binding]:
-            return [b for b in cls.BINDINGS if isinstance(b, Binding)]
-
-        return [
-            ("Story list", bindings(StoryList)),
-            ("Reading", bindings(MainScreen)[:5] + bindings(ReaderPane)),
-            ("Sidebar", bindings(RelatedSidebar) + [Binding("enter", "", "Open that story in the reader")]),
-            (
-                "App",
-                bindings(MainScreen)[5:] + bindings(TuinewsApp) + [Binding("ctrl+p", "", "Command palette")],
-            ),
-        ]
+        """Every binding the user can press, grouped by what it acts on (from the binding ids)."""
+        groups = {
+            "list": "Story list",
+            "story": "The story",
+            "reader": "Reader",
+            "sidebar": "Sidebar",
+            "view": "Views",
+            "app": "App",
+        }
+        sections: dict[str, list[Binding]] = {title: [] for title in groups.values()}
+        for cls in (StoryList, MainScreen, ReaderPane, RelatedSidebar, TuinewsApp):
+            for binding in cls.BINDINGS:
+                if isinstance(binding, Binding) and binding.id and binding.id != "app.escape":
+                    sections[groups.get(binding.id.split(".")[0], "App")].append(binding)
+        sections["Sidebar"].append(Binding("enter", "", "Open that story in the reader"))
+        sections["App"].append(Binding("escape", "", "Close the search, a dialog or the full-width reader"))
+        sections["App"].append(Binding("ctrl+p", "", "Command palette: every command, themes"))
+        return [(title, bindings) for title, bindings in sections.items() if bindings]
 
     def keymap_view(self) -> dict[str, str]:
         """The user's key remapping (binding id -> keys)."""

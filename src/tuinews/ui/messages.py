@@ -88,3 +88,14 @@ class ViewChosen(Message):
     def __init__(self, view: View) -> None:
         super().__init__()
         self.view = view
+
+
+class SearchResults(Message):
+    """Results of the search box's text (dropped if the text changed since)."""
+
+    def __init__(self, text: str, rows: list[StoryRow], highlight: list[str], problems: list[str]) -> None:
+        super().__init__()
+        self.text = text
+        self.rows = rows
+        self.highlight = highlight
+        self.problems = problems

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
 from tuinews.core.models import FeedOutcome, Story, StoryRow, View
@@ -29,6 +29,7 @@ from tuinews.ui.messages import (
     RelatedReady,
     RowsChanged,
     RowsLoaded,
+    SearchResults,
     StoryReady,
 )
 from tuinews.ui.screens.errors import FeedErrors
@@ -46,6 +47,7 @@ FIRST_PAGE = 200
 PAGE = 5000
 RELATED_DEBOUNCE = 0.06
 FLUSH_EVERY = 0.25
+SEARCH_DEBOUNCE = 0.12
 
 
 class MainScreen(Screen[None]):
@@ -56,6 +58,14 @@ class MainScreen(Screen[None]):
         Binding("n", "next_unread", "Next unread", id="story.next_unread"),
         Binding("m", "toggle_read", "Read/unread", id="story.toggle_read"),
         Binding("s", "toggle_star", "Star", id="story.star"),
+        Binding(
+            "A",
+            "mark_all_read",
+            "All read",
+            tooltip="Mark every story in this view read (u undoes)",
+            id="view.mark_all_read",
+        ),
+        Binding("u", "undo", "Undo", tooltip="Undo the last mark-all-read", show=False, id="view.undo"),
         Binding("o", "open_link", "Open in browser", id="story.open_link"),
         Binding(
             "l", "pick_link", "Links", tooltip="Open link N of the story in the browser", id="story.links"
@@ -78,9 +88,13 @@ class MainScreen(Screen[None]):
         ),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("f", "pick_view", "Feeds", id="app.feeds"),
+        Binding(
+            "slash", "search", "Search", tooltip="Search everything stored (Esc closes)", id="app.search"
+        ),
         Binding("e", "show_errors", "Errors", id="app.errors"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
     def __init__(self, service: Service, *, refresh_on_start: bool = True) -> None:
@@ -99,6 +113,9 @@ class MainScreen(Screen[None]):
         self._pending_rows: list[StoryRow] = []
         self._pending_updates: list[StoryRow] = []
         self._flush_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._undo: list[list[int]] = []
+        self._before_search: View | None = None
         self._started = False
 
     # -- layout ------------------------------------------------------------------
@@ -106,7 +123,12 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="panes"):
-            yield StoryList(id="stories", grouped=self.service.config.settings.group_same_story)
+            with Vertical(id="list-pane"):
+                yield Input(
+                    placeholder='Search: words  word*  "a phrase"  -word  feed: tag: topic: unread: starred:',
+                    id="search",
+                )
+                yield StoryList(id="stories", grouped=self.service.config.settings.group_same_story)
             yield ReaderPane(id="reader")
             yield RelatedSidebar(id="sidebar")
         yield Footer()
@@ -139,7 +161,7 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         parts = [self.view.label]
         if self.total is not None:
-            parts.append(f"{self.total:,} stories")
+            parts.append(f"{self.total:,} {'story' if self.total == 1 else 'stories'}")
         if self.progress:
             parts.append(self.progress)
         self.app.sub_title = " · ".join(parts)
@@ -148,6 +170,11 @@ class MainScreen(Screen[None]):
 
     def load_view(self, view: View) -> None:
         """Show a view: first page at once, the rest in keyset pages behind it."""
+        if self._before_search is not None and view.kind != "search":
+            self._before_search = None
+            self.query_one("#list-pane").remove_class("-searching")
+            self.search_input.value = ""
+            self.story_list.set_highlight([])
         self.view = view
         self.generation += 1
         self.total = None
@@ -168,6 +195,73 @@ class MainScreen(Screen[None]):
                 self.post_message(RowsLoaded(generation, page, False))
             after = (page[-1].ts, page[-1].id) if len(page) == PAGE else None
         self.post_message(RowsLoaded(generation, [], False, total))
+
+    # -- search ------------------------------------------------------------------
+
+    @property
+    def search_input(self) -> Input:
+        """The search box above the story list."""
+        return self.query_one("#search", Input)
+
+    def action_search(self) -> None:
+        """Open the search box (the list shows results as you type)."""
+        if self._before_search is None:
+            self._before_search = self.view if self.view.kind != "search" else View()
+        self.query_one("#list-pane").add_class("-searching")
+        self.search_input.focus()
+
+    def close_search(self) -> None:
+        """Close the search box and go back to the view shown before."""
+        if self._before_search is None:
+            return
+        previous, self._before_search = self._before_search, None
+        self.query_one("#list-pane").remove_class("-searching")
+        self.search_input.value = ""
+        self.story_list.set_highlight([])
+        self.story_list.focus()
+        self.load_view(previous)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = event.value
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._run_search(text))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.story_list.focus()
+
+    @work(thread=True, group="search", exclusive=True, exit_on_error=False)
+    def _run_search(self, text: str) -> None:
+        rows, query = self.service.search(text) if text.strip() else ([], None)
+        self.post_message(
+            SearchResults(text, rows, query.highlight if query else [], query.problems if query else [])
+        )
+
+    @on(SearchResults)
+    def _search_results(self, message: SearchResults) -> None:
+        if self._before_search is None or message.text != self.search_input.value:
+            return  # typed on since, or search closed
+        self.generation += 1  # pages of an older view must not land in the results
+        if not message.text.strip():
+            self.view = self._before_search
+            self.load_view(self.view)
+            self.story_list.set_highlight([])
+            return
+        self.view = View("search", message.text, f"Search: {message.text}")
+        self.story_list.set_highlight(message.highlight)
+        self.story_list.set_rows(message.rows, keep=False)
+        self.story_list.empty_text = (
+            "No stories match." if not message.problems else "; ".join(message.problems)
+        )
+        self.total = len(message.rows)
+        self._update_status()
+
+    def action_escape(self) -> None:
+        """Esc: close the search (or leave the reader on narrow screens)."""
+        if self._before_search is not None:
+            self.close_search()
 
     def _current_worker(self) -> Worker | None:
         from textual.worker import get_current_worker
@@ -361,6 +455,46 @@ class MainScreen(Screen[None]):
         read = not row.read if row else True
         self._write_state(story_id, read=read)
 
+    def action_mark_all_read(self) -> None:
+        """Mark every story of the current view read; `u` puts them back."""
+        self._mark_view_read(self.view)
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def _mark_view_read(self, view: View) -> None:
+        if view.kind == "search":
+            ids = [r.id for r in self.service.search(view.value or "")[0] if not r.read]
+        else:
+            ids = self.service.unread_ids(view)
+        if ids:
+            self.service.set_read(ids, True)
+        self.app.call_from_thread(self._marked, ids, True)
+
+    def _marked(self, ids: list[int], read: bool) -> None:
+        self.story_list.set_read_state(set(ids), read)
+        if read and ids:
+            self._undo.append(ids)
+            self.notify(
+                f"Marked {len(ids):,} {'story' if len(ids) == 1 else 'stories'} read. Press u to undo.",
+                markup=False,
+                timeout=6,
+            )
+        elif read:
+            self.notify("Nothing unread in this view.", markup=False, timeout=2)
+        else:
+            self.notify(f"Undone: {len(ids):,} back to unread.", markup=False, timeout=3)
+
+    def action_undo(self) -> None:
+        """Undo the last mark-all-read."""
+        if not self._undo:
+            self.notify("Nothing to undo.", markup=False, timeout=2)
+            return
+        self._unmark(self._undo.pop())
+
+    @work(thread=True, group="state", exit_on_error=False)
+    def _unmark(self, ids: list[int]) -> None:
+        self.service.set_read(ids, False)
+        self.app.call_from_thread(self._marked, ids, False)
+
     def action_toggle_star(self) -> None:
         """Flip starred."""
         story_id = self.current_id()
@@ -478,8 +612,8 @@ class MainScreen(Screen[None]):
 
     def _new_rows(self, ids: list[int], view: View) -> tuple[list[StoryRow], list[StoryRow]]:
         """Rows of new stories in the view, and the rows of older stories they joined as an event."""
-        if not ids:
-            return [], []
+        if not ids or view.kind == "search":
+            return [], []  # search results are ranked; new stories do not slide into them
         rows = self.service.rows_by_ids(ids, view)
         seeds = {r.cluster_id for r in rows if r.cluster_id is not None} - set(ids)
         return rows, self.service.rows_by_ids(sorted(seeds), view) if seeds else []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,6 +26,7 @@ from textual.strip import Strip
 
 from tuinews.core.dates import age
 from tuinews.core.models import StoryRow
+from tuinews.core.query import highlight_spans
 
 OUTLET_WIDTH = 16
 AGE_WIDTH = 4
@@ -73,6 +75,7 @@ class StoryList(ScrollView, can_focus=True):
         "story-list--meta",
         "story-list--marker",
         "story-list--topic",
+        "story-list--match",
     }
 
     DEFAULT_CSS = """
@@ -84,6 +87,7 @@ class StoryList(ScrollView, can_focus=True):
     StoryList > .story-list--meta { color: $text-muted; }
     StoryList > .story-list--marker { color: $accent; }
     StoryList > .story-list--topic { color: $warning; }
+    StoryList > .story-list--match { color: $warning; text-style: bold underline; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -113,6 +117,7 @@ class StoryList(ScrollView, can_focus=True):
         self._children: set[int] = set()  # stories shown indented under their group's row
         self.grouped = grouped
         self.expanded: set[int] = set()
+        self.highlight: list[str] = []
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self.empty_text = "No stories yet."
         # Until the user picks a story, the cursor stays on the newest one as rows stream in.
@@ -201,6 +206,13 @@ class StoryList(ScrollView, can_focus=True):
                 head = self._members.get(row.cluster_id, [row])[0]
                 if head.id in self._index:
                     self._refresh_row(self._index[head.id])
+
+    def set_read_state(self, ids: set[int], read: bool) -> None:
+        """Mark many loaded stories read or unread at once (mark all read, undo)."""
+        if not ids:
+            return
+        self._all = [replace(r, read=read) if r.id in ids else r for r in self._all]
+        self._rebuild(self.current.id if self.current else None, keys_valid=True)
 
     def index_of(self, story_id: int) -> int | None:
         """Position of a story in the list."""
@@ -399,6 +411,31 @@ class StoryList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._refresh_row(self.cursor)
 
+    def _title_segments(self, title: str, style: Style, selected: bool) -> list[Segment]:
+        """The title, with search terms marked."""
+        spans = highlight_spans(title, self.highlight)
+        if not spans:
+            return [Segment(title, style)]
+        mark = style + self.get_component_rich_style("story-list--match")
+        if selected:
+            mark += self.get_component_rich_style("story-list--cursor")
+        out = []
+        pos = 0
+        for start, end in spans:
+            if start > pos:
+                out.append(Segment(title[pos:start], style))
+            out.append(Segment(title[start:end], mark))
+            pos = end
+        if pos < len(title):
+            out.append(Segment(title[pos:], style))
+        return out
+
+    def set_highlight(self, words: list[str]) -> None:
+        """Mark these words in titles (search terms); an empty list clears."""
+        self.highlight = list(words)
+        self._strips.clear()
+        self.refresh()
+
     def _render_row(self, row: StoryRow, selected: bool, width: int) -> Strip:
         base = self.rich_style
         title_style = self.get_component_rich_style("story-list--read" if row.read else "story-list--unread")
@@ -432,7 +469,7 @@ class StoryList(ScrollView, can_focus=True):
             Segment(" ●" if unread else "  ", marker + Style(bold=False)),
             Segment("★" if row.starred else " ", marker),
             Segment(indent, meta),
-            Segment(_fit(row.title, title_w), title_style),
+            *self._title_segments(_fit(row.title, title_w), title_style, selected),
         ]
         if extra:
             segments.append(Segment(extra, meta))
