@@ -7,7 +7,7 @@ import time
 from tests.feeds import Feed, Item
 from tests.ui.conftest import NOW_TS, World, courier_items
 from tests.ui.helpers import screen_text, settle
-from tuinews.ui.screens.errors import FeedErrors
+from tuinews.ui.screens.errors import FeedHealth
 from tuinews.ui.screens.feeds import FeedPicker
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.widgets.reader_pane import ReaderPane
@@ -249,17 +249,24 @@ async def test_r_refresh_adds_new_stories_without_moving_the_selection(world: Wo
         assert "1 of 3 feeds failed" in text and "Press e to see why" in text
 
 
-async def test_e_lists_failing_feeds_with_reasons(world: World) -> None:
+async def test_e_shows_feed_health_and_retries(world: World) -> None:
     app = world.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
-        assert isinstance(app.screen, FeedErrors)
+        assert isinstance(app.screen, FeedHealth)
         text = screen_text(app)
-        assert "/gone.xml" in text and "HTTP 404 Not Found" in text
+        assert "/gone.xml" in text and "HTTP 404 Not Found" in text and "3 feeds, 1 failing" in text
+        assert "The Courier" in text and "The Ledger" in text
+        world.server.add("/gone.xml", body=Feed("Back again", items=[Item("Back", "b1", None, "<p>x</p>")]).rss())
+        hits = world.server.hits["/gone.xml"]
+        await pilot.press("R")  # retry every failing feed, now
+        await settle(pilot, rounds=5)
+        assert world.server.hits["/gone.xml"] == hits + 1
+        assert "3 feeds, 0 failing" in screen_text(app)
         await pilot.press("escape")
-        assert not isinstance(app.screen, FeedErrors)
+        assert not isinstance(app.screen, FeedHealth)
 
 
 async def test_f_picks_a_feed_and_the_list_follows(world: World) -> None:
@@ -455,3 +462,26 @@ async def test_mark_all_in_view_read_and_undo(world: World) -> None:
         await settle(pilot)
         assert not any(r.read for r in story_list.rows)
         assert world.service.count(__import__("tuinews.core.models", fromlist=["View"]).View("unread")) == 6
+
+
+async def test_narrow_terminals_fold_the_sidebar_and_share_the_width(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=(90, 30), notifications=True) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(RelatedSidebar)
+        assert not sidebar.display or sidebar.region.width == 0
+        assert app.screen.query_one(ReaderPane).region.width > 0
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        reader = app.screen.query_one(ReaderPane)
+        assert reader.region.width == 0 and app.screen.query_one(StoryList).region.width >= 58
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader.region.width >= 58 and app.screen.query_one(StoryList).region.width == 0
+        assert "He said the votes could be open to a malevolent attack." in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reader.region.width == 0 and app.screen.query_one(StoryList).region.width >= 58
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert sidebar.region.width > 0 and reader.region.width > 0

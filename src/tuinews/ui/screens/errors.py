@@ -1,75 +1,124 @@
-"""Per-feed errors (`e`): which feeds failed, when, and why, in words."""
+"""Feed health (`e`): every feed, failing ones first, with what went wrong in words.
+
+From here a feed (or every failing feed) can be retried at once, ignoring
+back-off.  The screen asks its owner to do the refresh (it does no I/O itself)
+and is handed fresh feed data when it is done.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from tuinews.core.dates import age, duration
 from tuinews.core.models import FeedInfo
 
 META = Style(dim=True)
+BAD = Style(color="red")
+GOOD = Style(color="green")
+COLUMNS = ("", "Feed", "Stories", "Last success", "HTTP", "Next fetch", "Problem")
 
 
-def errors_table(feeds: list[FeedInfo]) -> Table | Text:
-    """Failing feeds with their last error, HTTP status and next attempt."""
-    failing = [f for f in feeds if f.last_error]
-    if not failing:
-        return Text("No feed is failing.", style="green")
-    table = Table.grid(padding=(0, 1))
-    table.add_column(ratio=1)
-    now = time.time()
-    for f in failing:
-        text = Text(f.title, style="bold")
-        text.append("\n")
-        text.append(f.url, META)
-        text.append("\n")
-        text.append(f"{f.last_error}", style="red")
-        details = []
-        if f.last_status:
-            details.append(f"HTTP {f.last_status}")
-        if f.last_fetch_at:
-            details.append(f"tried {age(f.last_fetch_at, now)} ago")
-        if f.last_success_at:
-            details.append(f"last success {age(f.last_success_at, now)} ago")
-        if f.error_count > 1:
-            details.append(f"{f.error_count} failures in a row")
+def health_rows(feeds: list[FeedInfo], now: float | None = None) -> list[tuple[str, tuple[Text, ...]]]:
+    """(feed url, cells) per feed: failing feeds first, then by title."""
+    now = time.time() if now is None else now
+    ordered = sorted(feeds, key=lambda f: (f.last_error is None, f.title.casefold()))
+    rows = []
+    for f in ordered:
+        if f.last_error:
+            mark = Text("✗", BAD)
+        elif f.last_success_at:
+            mark = Text("✓", GOOD)
+        else:
+            mark = Text("·", META)
+        success = Text(f"{age(f.last_success_at, now)} ago" if f.last_success_at else "never", META)
+        status = Text(
+            str(f.last_status) if f.last_status else "—", BAD if (f.last_status or 0) >= 400 else META
+        )
         if f.next_fetch_at and f.next_fetch_at > now:
-            details.append(f"next try in {duration(f.next_fetch_at - now)}")
-        if details:
-            text.append("\n")
-            text.append(" · ".join(details), META)
-        table.add_row(text)
-        table.add_row(Text(""))
-    return table
+            upcoming = Text(f"in {duration(f.next_fetch_at - now)}", META)
+        else:
+            upcoming = Text("next refresh", META)
+        problem = Text(f.last_error or "", BAD)
+        if f.error_count > 1:
+            problem.append(f" ({f.error_count} failures in a row)", META)
+        rows.append(
+            (f.url, (mark, Text(f.title), Text(f"{f.unread}/{f.total}"), success, status, upcoming, problem))
+        )
+    return rows
 
 
-class FeedErrors(ModalScreen[None]):
-    """The failing feeds; Esc closes."""
+class FeedHealth(ModalScreen[None]):
+    """A table of feeds; r retries the selected feed, R every failing feed, Esc closes."""
 
-    BINDINGS = [Binding("escape,q,e", "dismiss", "Close", id="errors.close")]
+    BINDINGS = [
+        Binding("escape,q,e", "dismiss", "Close", id="health.close"),
+        Binding("r", "retry", "Retry feed", id="health.retry"),
+        Binding("R", "retry_failed", "Retry all failing", id="health.retry_failed"),
+    ]
 
     DEFAULT_CSS = """
-    FeedErrors { align: center middle; }
-    FeedErrors > VerticalScroll {
-        width: 90; max-width: 95%; height: 80%;
-        border: round $error; background: $panel; padding: 0 1;
+    FeedHealth { align: center middle; }
+    FeedHealth > Vertical {
+        width: 95%; height: 85%;
+        border: round $accent; background: $panel;
     }
+    FeedHealth DataTable { height: 1fr; }
+    FeedHealth #health-summary { height: auto; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, feeds: list[FeedInfo]) -> None:
+    def __init__(self, feeds: list[FeedInfo], retry: Callable[[list[str]], None]) -> None:
         super().__init__()
         self.feeds = feeds
+        self._retry = retry
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
-            scroll.border_title = "Feed errors — Esc to close"
-            yield Static(errors_table(self.feeds), id="errors-table")
+        with Vertical() as box:
+            box.border_title = "Feed health — r retry feed · R retry all failing · Esc close"
+            yield Static(id="health-summary")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="health-table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        self.show(self.feeds)
+        table.focus()
+
+    def show(self, feeds: list[FeedInfo]) -> None:
+        """Fill (or refill) the table."""
+        self.feeds = feeds
+        table = self.query_one(DataTable)
+        table.clear()
+        for url, cells in health_rows(feeds):
+            table.add_row(*cells, key=url)
+        failing = sum(1 for f in feeds if f.last_error)
+        summary = Text(f"{len(feeds)} feeds, ")
+        summary.append(f"{failing} failing", BAD if failing else GOOD)
+        self.query_one("#health-summary", Static).update(summary)
+
+    def action_retry(self) -> None:
+        """Fetch the selected feed now."""
+        table = self.query_one(DataTable)
+        if not self.feeds:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        if row_key.value:
+            self._retry([row_key.value])
+            self.notify("Retrying the feed…", markup=False, timeout=2)
+
+    def action_retry_failed(self) -> None:
+        """Fetch every failing feed now."""
+        urls = [f.url for f in self.feeds if f.last_error]
+        if not urls:
+            self.notify("No feed is failing.", markup=False, timeout=2)
+            return
+        self._retry(urls)
+        self.notify(f"Retrying {len(urls)} failing feeds…", markup=False, timeout=2)

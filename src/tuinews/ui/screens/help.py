@@ -39,8 +39,7 @@ def key_label(keys: str) -> str:
     return " / ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-def help_table(sections: Iterable[tuple[str, list[Binding]]], keymap: dict[str, str]) -> Table:
-    """A two-column table of keys and what they do, per section."""
+def _section_table(sections: Iterable[tuple[str, list[Binding]]], keymap: dict[str, str]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column()
@@ -53,6 +52,23 @@ def help_table(sections: Iterable[tuple[str, list[Binding]]], keymap: dict[str, 
     return table
 
 
+def help_table(sections: list[tuple[str, list[Binding]]], keymap: dict[str, str]) -> Table:
+    """Keys and what they do, per section, in two columns of sections."""
+    sizes = [len(b) + 2 for _, b in sections]
+    half = sum(sizes) / 2
+    split, acc = len(sections), 0
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc >= half:
+            split = i + 1
+            break
+    outer = Table.grid(padding=(0, 4))
+    outer.add_column(ratio=1)
+    outer.add_column(ratio=1)
+    outer.add_row(_section_table(sections[:split], keymap), _section_table(sections[split:], keymap))
+    return outer
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists every key binding; any of Esc, q or ? closes it."""
 
@@ -63,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 72; max-width: 95%; height: 85%;
+        width: 130; max-width: 98%; height: 90%;
         border: round $accent; background: $panel; padding: 0 1;
     }
     """

@@ -32,7 +32,7 @@ from tuinews.ui.messages import (
     SearchResults,
     StoryReady,
 )
-from tuinews.ui.screens.errors import FeedErrors
+from tuinews.ui.screens.errors import FeedHealth
 from tuinews.ui.screens.feeds import FeedPicker, picker_entries
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.links import LinkPicker
@@ -48,6 +48,8 @@ PAGE = 5000
 RELATED_DEBOUNCE = 0.06
 FLUSH_EVERY = 0.25
 SEARCH_DEBOUNCE = 0.12
+NARROW = 100  # below this many columns the sidebar folds away
+TINY = 70  # below this the list and the reader take turns on the full width
 
 
 class MainScreen(Screen[None]):
@@ -91,7 +93,13 @@ class MainScreen(Screen[None]):
         Binding(
             "slash", "search", "Search", tooltip="Search everything stored (Esc closes)", id="app.search"
         ),
-        Binding("e", "show_errors", "Errors", id="app.errors"),
+        Binding(
+            "e",
+            "show_errors",
+            "Feed health",
+            tooltip="Every feed's health; retry failing feeds",
+            id="app.health",
+        ),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
@@ -157,6 +165,16 @@ class MainScreen(Screen[None]):
         minutes = self.service.config.settings.refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
+
+    def on_resize(self) -> None:
+        """Narrow terminals: the sidebar folds away under 100 columns; under 70 the reader takes the screen."""
+        width = self.size.width
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width < TINY, "-tiny")
+        if width >= TINY:
+            self.remove_class("-reading")
+        if width >= NARROW:
+            self.remove_class("-show-sidebar")
 
     def _update_status(self) -> None:
         parts = [self.view.label]
@@ -259,8 +277,11 @@ class MainScreen(Screen[None]):
         self._update_status()
 
     def action_escape(self) -> None:
-        """Esc: close the search (or leave the reader on narrow screens)."""
-        if self._before_search is not None:
+        """Esc: leave the full-screen reader or sidebar on narrow screens, else close the search."""
+        if self.has_class("-reading") or self.has_class("-show-sidebar"):
+            self.remove_class("-reading", "-show-sidebar")
+            self.story_list.focus()
+        elif self._before_search is not None:
             self.close_search()
 
     def _current_worker(self) -> Worker | None:
@@ -394,6 +415,9 @@ class MainScreen(Screen[None]):
     def _story_ready(self, message: StoryReady) -> None:
         if message.story.id != self._pending_open:
             return  # a late result for a story the user has left
+        if self.has_class("-tiny") and not self.has_class("-reading"):
+            self.add_class("-reading")
+            self.reader.focus()
         self.reader_story = message.story
         self.reader_links = message.links
         self.reader.show(message.story.id, message.renderable)
@@ -415,10 +439,14 @@ class MainScreen(Screen[None]):
         return current.id if current else None
 
     def action_toggle_sidebar_focus(self) -> None:
-        """Focus the sidebar, or go back to the list from it."""
+        """Focus the sidebar, or go back to the list from it (on narrow screens it takes the reader's place)."""
         if isinstance(self.focused, RelatedSidebar):
+            self.remove_class("-show-sidebar")
             self.story_list.focus()
         else:
+            if self.has_class("-narrow"):
+                self.remove_class("-reading")
+                self.add_class("-show-sidebar")
             self.sidebar.focus()
 
     def action_toggle_grouping(self) -> None:
@@ -578,7 +606,20 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="errors", exclusive=True, exit_on_error=False)
     def _open_errors(self) -> None:
         feeds = self.service.feeds()
-        self.app.call_from_thread(self.app.push_screen, FeedErrors(feeds))
+        self.app.call_from_thread(self.app.push_screen, FeedHealth(feeds, self.retry_feeds))
+
+    @work(thread=True, group="errors", exit_on_error=False)
+    def _reload_health(self, screen: FeedHealth) -> None:
+        feeds = self.service.feeds()
+        self.app.call_from_thread(screen.show, feeds)
+
+    def retry_feeds(self, urls: list[str]) -> None:
+        """Fetch these feeds now, ignoring back-off (from the feed health screen)."""
+        if self.refreshing:
+            self.notify("A refresh is already running.", markup=False, timeout=2)
+            return
+        self.refreshing = True
+        self._refresh(urls, force=True)
 
     # -- refresh -----------------------------------------------------------------
 
@@ -596,14 +637,14 @@ class MainScreen(Screen[None]):
         self._refresh()
 
     @work(group="refresh", exclusive=True, exit_on_error=False)
-    async def _refresh(self) -> None:
+    async def _refresh(self, urls: list[str] | None = None, force: bool = False) -> None:
         started = time.monotonic()
         outcomes: list[FeedOutcome] = []
-        total = len(self.service.config.feeds)
+        total = len(urls) if urls is not None else len(self.service.config.feeds)
         self.post_message(RefreshProgress(None, [], 0, total))
         view = self.view
         try:
-            async for outcome in self.service.refresh():
+            async for outcome in self.service.refresh(urls, force=force):
                 outcomes.append(outcome)
                 rows, seeds = await asyncio.to_thread(self._new_rows, list(outcome.new_ids), view)
                 self.post_message(RefreshProgress(outcome, rows, len(outcomes), total, seeds))
@@ -647,6 +688,8 @@ class MainScreen(Screen[None]):
         self._flush_rows()
         self.refreshing = False
         self.progress = ""
+        if isinstance(self.app.screen, FeedHealth):
+            self._reload_health(self.app.screen)
         failed = [o for o in message.outcomes if o.kind == "error"]
         new = sum(o.new_count for o in message.outcomes)
         if self.service.config.settings.prefetch_articles and new:
