@@ -73,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", metavar="N", type=_positive, default=50, help="at most N results (default 50)")
 
     p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="add the feeds of an OPML file, a newsboat urls file or a nom config.yml",
+        description="Append feeds from another reader to the config, keeping its comments; duplicates are skipped.",
+    )
+    p.add_argument("file", metavar="FILE", help="OPML 1/2, newsboat urls, or nom config.yml")
+    p.add_argument("--dry-run", action="store_true", help="say what would be added, change nothing")
+
+    p = sub.add_parser("export", parents=[common], help="write the configured feeds as OPML 2.0")
+    p.add_argument("--opml", action="store_true", required=True, help="OPML 2.0 (the only format)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    p = sub.add_parser(
         "related",
         parents=[common],
         help="print a story's same-story, related and topic groups with scores",
@@ -140,7 +153,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tuinews.extract_cli import run_extract
 
         return run_extract(args.source, args.format, args.width, explicit)
+    if args.command == "import":
+        return _import(explicit, args.file, args.dry_run)
     config = load_config(explicit)
+    if args.command == "export":
+        return _export(config, args.output)
     if args.command == "refresh":
         return _refresh(config, args.feed, args.force)
     if args.command == "stories":
@@ -273,6 +290,53 @@ def _stories(config: Config, args: argparse.Namespace) -> int:
         mark = "N" if not r.read else " "
         star = "*" if r.starred else " "
         print(f"{r.id:>7} {mark}{star} {age(r.ts):>4}  {r.feed_title[:24]:<24}  {r.title}")
+    return EXIT_OK
+
+
+def _import(explicit: str | None, file: str, dry_run: bool) -> int:
+    from tuinews.io.subscriptions import read_subscriptions
+
+    source = Path(file).expanduser()
+    try:
+        text = source.read_bytes().decode("utf-8-sig", errors="replace")
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    result = read_subscriptions(text, str(source))
+    _, config_path = paths.config_candidates(explicit)[0]
+    if dry_run:
+        known = {f.url for f in load(config_path).feeds} if config_path.exists() else set()
+        added = [f for f in result.feeds if f.url not in known]
+        duplicates = [f for f in result.feeds if f.url in known]
+    else:
+        from tuinews.config_edit import add_feeds
+
+        added, duplicates = add_feeds(config_path, result.feeds)
+    verb = "would add" if dry_run else "added"
+    print(
+        f"{source} ({result.format}): {verb} {len(added)} feed{'s' if len(added) != 1 else ''} to {config_path}, "
+        f"{len(duplicates)} already there, {len(result.skipped)} skipped"
+    )
+    for feed in added:
+        tags = f"  [{', '.join(feed.tags)}]" if feed.tags else ""
+        print(f"  + {feed.url}{'  ' + feed.title if feed.title else ''}{tags}")
+    for line in result.skipped:
+        print(f"  skipped {line}")
+    return EXIT_OK
+
+
+def _export(config: Config, output: str | None) -> int:
+    from tuinews.io.subscriptions import write_opml
+
+    text = write_opml(config.feeds)
+    if output:
+        from tuinews.config_edit import write_atomically
+
+        write_atomically(Path(output).expanduser(), text)
+        print(f"Wrote {len(config.feeds)} feeds to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -259,7 +259,9 @@ async def test_e_shows_feed_health_and_retries(world: World) -> None:
         text = screen_text(app)
         assert "/gone.xml" in text and "HTTP 404 Not Found" in text and "3 feeds, 1 failing" in text
         assert "The Courier" in text and "The Ledger" in text
-        world.server.add("/gone.xml", body=Feed("Back again", items=[Item("Back", "b1", None, "<p>x</p>")]).rss())
+        world.server.add(
+            "/gone.xml", body=Feed("Back again", items=[Item("Back", "b1", None, "<p>x</p>")]).rss()
+        )
         hits = world.server.hits["/gone.xml"]
         await pilot.press("R")  # retry every failing feed, now
         await settle(pilot, rounds=5)

@@ -21,8 +21,11 @@ _ESC_OTHER = re.compile(r"\x1b[\x20-\x2f]*[\x30-\x7e]?")
 # C0 controls except tab and newline, DEL, C1 controls, bidi embeddings,
 # overrides and isolates, and the few other invisible format characters that
 # can disguise text (zero-width no-break space mid-text is kept as a BOM rule).
+# Lone surrogates (JSON can carry "\ud800") cannot be encoded as UTF-8, so SQLite
+# would refuse the whole feed; the noncharacters U+FFFE/U+FFFF go with them.
 _CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff\ufffe\uffff]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
