@@ -93,7 +93,7 @@ def test_import_appends_keeps_comments_and_skips_duplicates(tmp_path: Path) -> N
     for line in before.splitlines():
         assert line in after  # every original line, comments included, is still there
     loaded = load(config)
-    assert [f.url for f in loaded.feeds][0] == "https://feeds.bbci.co.uk/news/rss.xml"
+    assert loaded.feeds[0].url == "https://feeds.bbci.co.uk/news/rss.xml"
     assert len(loaded.feeds) == 4 and loaded.topics[0].name == "Strikes"
     guardian = next(f for f in loaded.feeds if "guardian" in f.url)
     assert guardian.title == "The Guardian (UK)" and guardian.tags == ("news", "uk politics")
