@@ -27,6 +27,7 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self._keys: dict[tuple[str | None, int | None, str], int] = {}
         self._headers: dict[tuple[str, int | None], int] = {}
+        self._prefixes: dict[str, int] = {}  # "a" and "a.b" of a header [a.b.c]
         counts: dict[str, int] = {}
         section: str | None = None
         index: int | None = None
@@ -41,6 +42,9 @@ class LineIndex:
                 else:
                     index = None
                 self._headers.setdefault((section, index), number)
+                parts = [p.strip() for p in section.split(".")]
+                for n in range(1, len(parts)):
+                    self._prefixes.setdefault(".".join(parts[:n]), number)
                 continue
             key = _KEY.match(line)
             if key:
@@ -52,6 +56,13 @@ class LineIndex:
             line = self._keys.get((section, index, key))
             if line is None and section is not None and index is None:
                 line = self._keys.get((None, None, key)) if key == section else None
+            if line is None:  # the key names a table: [key], [[key]] or [section.key]
+                table = f"{section}.{key}" if section else key
+                line = (
+                    self._headers.get((table, None))
+                    or self._headers.get((table, 0))
+                    or self._prefixes.get(table)
+                )
             if line is not None:
                 return line
         if section is not None:

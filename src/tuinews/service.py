@@ -57,6 +57,13 @@ class Service:
             raise
         return cls(config, store, transport=transport)
 
+    def reload_config(self, config: Config) -> None:
+        """Follow an edited config (feeds added by an import): sync feeds, keep everything else."""
+        self.store.sync_feeds(config.feeds)
+        self.config = config
+        if self._refresher is not None:
+            self._refresher.settings = config.settings
+
     def close(self) -> None:
         """Release the database (call after `aclose` when a refresh ran)."""
         if self._refresher is not None:

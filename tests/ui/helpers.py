@@ -20,7 +20,12 @@ def screen_text(app: App) -> str:
 
 
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Let workers finish and their messages land."""
-    for _ in range(rounds):
+    """Let workers finish and their messages land (workers may start more workers)."""
+    quiet = 0
+    for _ in range(max(rounds, 3) * 10):
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(0.01)
+        busy = any(w.is_running or w.state.name == "PENDING" for w in pilot.app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= rounds:
+            return

@@ -302,7 +302,8 @@ async def test_help_lists_every_key(world: World) -> None:
         text = screen_text(app)
         for label in ("j / ↓", "k / ↑", "g / Home", "G / End", "PgDn", "PgUp", "Open the story in the reader and mark it read", "Tab", "Shift+Tab",
                       "Space", "Page the reader down", "Next unread", "Read/unread", "Star", "Open in browser", "Refresh", "Feeds",
-                      "Errors", "Help", "Quit"):  # fmt: skip
+                      "Every feed's health", "Help", "Quit", "Search everything stored",
+                      "Mark every story in this view read", "Expand or collapse"):  # fmt: skip
             assert label in text, label
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -487,3 +488,63 @@ async def test_narrow_terminals_fold_the_sidebar_and_share_the_width(world: Worl
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
         assert sidebar.region.width > 0 and reader.region.width > 0
+
+
+async def test_every_command_is_in_the_palette(world: World) -> None:
+    from tuinews.ui.screens.main import MainScreen
+
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        titles_in_palette = {c.title for c in app.get_system_commands(app.screen)}
+        for binding in [*MainScreen.BINDINGS, *StoryList.BINDINGS]:
+            if binding.id and binding.id != "app.escape":
+                assert binding.description in titles_in_palette, binding.description
+        assert {"Import feeds…", "Export feeds as OPML…", "Theme"} <= titles_in_palette
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"feed health")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedHealth)
+
+
+async def test_import_from_the_palette_adds_and_fetches_feeds(world: World, tmp_path) -> None:
+    extra = world.server.add("/extra.xml", body=Feed("Extra", items=[Item("Extra story", "x1", None, "<p>x</p>")]).rss())
+    urls = tmp_path / "urls"
+    urls.write_text(f'{extra} "~Extra Feed" imported\n')
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.ask_import()
+        await pilot.pause()
+        await pilot.press(*str(urls), "enter")
+        await settle(pilot, rounds=6)
+        assert "Imported 1 feed from urls" in screen_text(app)
+        assert "Extra story" in titles(app)
+    assert extra in world.config.read_text()
+
+
+async def test_the_chosen_theme_is_remembered(world: World) -> None:
+    from tuinews.ui.app import run_app  # noqa: F401  (run_app reads the stored theme the same way)
+
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+        await settle(pilot)
+    assert world.service.store.meta("ui.theme") == "nord"
+    again = world.app(theme=world.service.store.meta("ui.theme"))
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.theme == "nord"
+
+
+async def test_no_color_is_honoured(world: World, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        assert any(type(f).__name__ == "Monochrome" for f in app._filters)

@@ -12,8 +12,12 @@ import re
 
 # ESC-introduced strings (OSC, DCS, SOS, PM, APC) and their 8-bit forms, up to the
 # string terminator (BEL, ESC \ or 8-bit ST).  An unterminated string loses only
-# its introducer: what follows is ordinary text once ESC is gone.
-_ESC_STRING = re.compile(r"(?:\x1b[\]P X^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)")
+# its introducer: what follows is ordinary text once ESC is gone.  The body stops
+# at the next introducer too, so "\x9d" * 100_000 is one linear pass, not a
+# quadratic backtrack from every introducer to the end of the text.
+_ESC_STRING = re.compile(
+    r"(?:\x1b[\]P X^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\x90\x98\x9d\x9e\x9f]*(?:\x07|\x1b\\|\x9c)"
+)
 # CSI sequences (ESC [ or 8-bit CSI), parameters, intermediates, final byte.
 _CSI = re.compile(r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?")
 # Any other escape: ESC, optional intermediates, one final byte.

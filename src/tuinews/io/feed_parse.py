@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 from typing import Any
 
 from tuinews.core.dates import checked_date
@@ -16,6 +17,7 @@ from tuinews.core.keys import content_hash, story_key
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line, clean_text, strip_controls
 from tuinews.errors import ParseError
+from tuinews.io.feed_bytes import cap_items, to_utf8
 from tuinews.io.html_text import html_to_text, looks_like_html
 from tuinews.io.jsonfeed import is_json_feed, parse_json_feed
 
@@ -34,6 +36,10 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
 
     headers = {k.lower(): v for k, v in headers.items()}
     headers.setdefault("content-location", url)
+    original_type = headers.get("content-type", "")
+    raw = body
+    body, headers["content-type"], _ = to_utf8(body, original_type)
+    body, found = cap_items(body, MAX_ITEMS)
     result = feedparser.parse(
         io.BytesIO(body),
         response_headers=headers,
@@ -47,14 +53,15 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         exc = result.get("bozo_exception")
         harmless = isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe)
         if not entries and not result.get("version") and not feed.get("title"):
-            raise ParseError(_not_a_feed_reason(body, headers, exc))
+            raise ParseError(_not_a_feed_reason(raw, original_type, exc))
         if not harmless:
             warning = f"malformed feed, read leniently ({_exc_text(exc)})"
     elif not entries and not result.get("version"):
-        raise ParseError(_not_a_feed_reason(body, headers, None))
+        raise ParseError(_not_a_feed_reason(raw, original_type, None))
     items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e)) is not None]
-    if len(entries) > MAX_ITEMS:
-        note = f"kept the first {MAX_ITEMS} of {len(entries)} items"
+    found = found or len(entries)
+    if found > MAX_ITEMS:
+        note = f"kept the first {MAX_ITEMS} of {found:,} items"
         warning = f"{warning}; {note}" if warning else note
     return ParsedFeed(
         title=clean_line(_text_of(feed, "title"), MAX_TITLE),
@@ -120,7 +127,7 @@ def _entry(entry: Any) -> ParsedItem | None:
 
 
 def _text_of(obj: Any, key: str) -> str:
-    value = obj.get(key) or ""
+    value = (obj.get(key) or "")[: MAX_TITLE * 8]  # a 5 MB title is cut before any work on it
     detail = obj.get(f"{key}_detail") or {}
     if "html" in (detail.get("type") or "") or looks_like_html(value):
         value = html_to_text(value)
@@ -163,20 +170,38 @@ def _unique(items: list[ParsedItem]) -> list[ParsedItem]:
     return out
 
 
+_EXPAT = re.compile(r"^<unknown>:(\d+):(\d+):\s*(.*)$", re.DOTALL)
+
+
 def _exc_text(exc: BaseException | None) -> str:
+    """A parser exception as words: expat's '<unknown>:2:5: msg' becomes 'msg at line 2, column 6'."""
     if exc is None:
         return "unknown problem"
-    text = clean_line(str(exc), 160) or exc.__class__.__name__
-    return text
+    text = str(exc)
+    m = _EXPAT.match(text)
+    if m:
+        text = f"{m.group(3)} at line {m.group(1)}, column {int(m.group(2)) + 1}"
+    return clean_line(text, 160) or exc.__class__.__name__
 
 
-def _not_a_feed_reason(body: bytes, headers: dict[str, str], exc: BaseException | None) -> str:
+def _looks_binary(body: bytes) -> bool:
+    """NULs or mostly control bytes in the first 1 KB: an image, an archive, junk."""
+    head = body[:1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return b"\x00" in head or controls > len(head) // 10
+
+
+def _not_a_feed_reason(body: bytes, content_type: str, exc: BaseException | None) -> str:
     head = body[:2048].lstrip().lower()
-    ctype = headers.get("content-type", "").split(";")[0].strip()
+    ctype = content_type.split(";")[0].strip().lower()
     if not body.strip():
         return "empty response"
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or ctype == "text/html":
         return "not a feed: the server sent an HTML page"
+    if _looks_binary(body):
+        return f"not a feed: the server sent binary data ({ctype or 'no content type'})"
     if exc is not None:
         return f"not a feed: {_exc_text(exc)}"
     return f"not a feed (content type {ctype or 'unknown'})"

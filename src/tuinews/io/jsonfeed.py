@@ -6,6 +6,7 @@ feedparser 6 does not read JSON Feed, so we map the handful of fields we use.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -30,17 +31,16 @@ def is_json_feed(body: bytes, content_type: str) -> bool:
 def parse_json_feed(body: bytes, url: str, make_item: Callable[..., ParsedItem]) -> ParsedFeed:
     """Parse JSON Feed bytes; raise ParseError when it is not one."""
     try:
-        data = json.loads(body.decode("utf-8-sig", errors="replace"))
+        data, raw_items, found = _load(body.decode("utf-8-sig", errors="replace"))
     except (ValueError, RecursionError) as exc:
         raise ParseError(f"not a feed: invalid JSON ({clean_line(str(exc), 120)})") from None
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/"):
         raise ParseError("not a feed: JSON without a jsonfeed.org version")
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list):
+    if raw_items is None:
         raise ParseError("not a feed: JSON Feed without an items list")
     items: list[ParsedItem] = []
     seen: set[str] = set()
-    for raw in raw_items[:MAX_ITEMS]:
+    for raw in raw_items:
         if not isinstance(raw, dict):
             continue
         item = make_item(
@@ -55,13 +55,70 @@ def parse_json_feed(body: bytes, url: str, make_item: Callable[..., ParsedItem])
         if item.key not in seen:
             seen.add(item.key)
             items.append(item)
-    warning = f"kept the first {MAX_ITEMS} of {len(raw_items)} items" if len(raw_items) > MAX_ITEMS else None
+    warning = f"kept the first {MAX_ITEMS} of {found:,} items" if found > MAX_ITEMS else None
     return ParsedFeed(
         title=clean_line(_str(data.get("title")) or "", 500),
         link=_str(data.get("home_page_url")),
         items=tuple(items),
         warning=warning,
     )
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _load(text: str) -> tuple[Any, list[Any] | None, int]:
+    """The top-level value, its first MAX_ITEMS items, and how many items there were.
+
+    The items array is decoded one item at a time and items past the cap are
+    dropped as soon as they are read, so a 10 MB feed of tiny items costs the
+    memory of a thousand of them, not of a million Python dicts.
+    """
+    pos = _SPACE.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("{", pos):
+        value, _ = _DECODER.raw_decode(text, pos)
+        return value, None, 0
+    data: dict[str, Any] = {}
+    items: list[Any] | None = None
+    found = 0
+    pos = _skip(text, pos + 1)
+    while not text.startswith("}", pos):
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, _expect(text, _skip(text, pos), ":"))
+        if key == "items" and text.startswith("[", pos):
+            items, found, pos = _items(text, pos + 1)
+        else:
+            data[str(key)], pos = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if not text.startswith("}", pos):
+            pos = _skip(text, _expect(text, pos, ","))
+    return data, items, found
+
+
+def _items(text: str, pos: int) -> tuple[list[Any], int, int]:
+    kept: list[Any] = []
+    found = 0
+    pos = _skip(text, pos)
+    while not text.startswith("]", pos):
+        value, pos = _DECODER.raw_decode(text, pos)
+        if found < MAX_ITEMS:
+            kept.append(value)
+        found += 1
+        pos = _skip(text, pos)
+        if not text.startswith("]", pos):
+            pos = _skip(text, _expect(text, pos, ","))
+    return kept, found, pos + 1
+
+
+def _skip(text: str, pos: int) -> int:
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _expect(text: str, pos: int, char: str) -> int:
+    if not text.startswith(char, pos):
+        raise ValueError(f"expected {char!r} at char {pos}")
+    return pos + 1
 
 
 def _str(value: Any) -> str | None:

@@ -509,6 +509,18 @@ class Store:
         return Story(*r[:11], read=bool(r[11]), starred=bool(r[12]), guid=r[13])
 
     @_translate
+    def meta(self, key: str) -> str | None:
+        """A stored preference (the UI theme, for one)."""
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @_translate
+    def set_meta(self, key: str, value: str) -> None:
+        """Remember a preference."""
+        with self.db.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    @_translate
     def feed_of(self, story_id: int) -> int | None:
         """The feed a story belongs to."""
         row = self.db.conn.execute("SELECT feed_id FROM stories WHERE id = ?", (story_id,)).fetchone()

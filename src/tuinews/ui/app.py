@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from urllib.parse import urlsplit
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
 
 from tuinews import __version__
 from tuinews.service import Service
+from tuinews.ui.screens.help import key_label
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets.reader_pane import ReaderPane
 from tuinews.ui.widgets.related_sidebar import RelatedSidebar
@@ -38,15 +42,45 @@ class TuinewsApp(App[None]):
         open_url: Callable[[str], None] | None = None,
         refresh_on_start: bool = True,
         title_suffix: str = "",
+        theme: str | None = None,
     ) -> None:
         super().__init__()
         self.service = service
         self._open_url = open_url or self._browser
         self.refresh_on_start = refresh_on_start
         self.title = f"tuinews {__version__}{title_suffix}"
+        if theme and theme in self.available_themes:
+            self.theme = theme
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.service, refresh_on_start=self.refresh_on_start))
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Themes chosen in the command palette stick across runs."""
+        name = theme.name
+        self.run_worker(lambda: self.service.store.set_meta(THEME_KEY, name), thread=True, group="prefs")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every tuinews command (from the same bindings as the help screen)."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for owner, bindings in ((screen, MainScreen.BINDINGS), (screen.story_list, StoryList.BINDINGS)):
+            for binding in bindings:
+                if not isinstance(binding, Binding) or not binding.id or binding.id == "app.escape":
+                    continue
+                keys = self._keymap.get(binding.id, binding.key)
+                help_text = f"{binding.tooltip or binding.description}  (key: {key_label(keys)})"
+                yield SystemCommand(binding.description, help_text, partial(owner.run_action, binding.action))
+        yield SystemCommand(
+            "Import feeds…",
+            "Add feeds from an OPML file, a newsboat urls file or nom's config.yml",
+            screen.ask_import,
+        )
+        yield SystemCommand(
+            "Export feeds as OPML…", "Write the configured feeds to an OPML 2.0 file", screen.ask_export
+        )
 
     async def on_unmount(self) -> None:
         await self.service.aclose()
@@ -105,6 +139,9 @@ class TuinewsApp(App[None]):
         return dict(self._keymap)
 
 
+THEME_KEY = "ui.theme"
+
+
 def build_app(service: Service, **kwargs: object) -> TuinewsApp:
     """The one app factory (CLI, demo and tests)."""
     return TuinewsApp(service, **kwargs)  # type: ignore[arg-type]
@@ -112,6 +149,7 @@ def build_app(service: Service, **kwargs: object) -> TuinewsApp:
 
 def run_app(service: Service, **kwargs: object) -> int:
     """Run the app to completion and release the service."""
+    kwargs.setdefault("theme", service.store.meta(THEME_KEY))
     app = build_app(service, **kwargs)
     try:
         app.run()

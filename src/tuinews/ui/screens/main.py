@@ -36,6 +36,7 @@ from tuinews.ui.screens.errors import FeedHealth
 from tuinews.ui.screens.feeds import FeedPicker, picker_entries
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.links import LinkPicker
+from tuinews.ui.screens.prompt import Prompt
 from tuinews.ui.widgets.reader_pane import ReaderPane
 from tuinews.ui.widgets.related_sidebar import RelatedSidebar
 from tuinews.ui.widgets.story_list import StoryList
@@ -709,6 +710,73 @@ class MainScreen(Screen[None]):
             self.notify(f"{new} new {'story' if new == 1 else 'stories'}.", markup=False, timeout=3)
         elif message.outcomes:
             self.notify("Up to date: no new stories.", markup=False, timeout=3)
+
+    # -- import / export (command palette) -----------------------------------------
+
+    def ask_import(self) -> None:
+        """Ask for a subscription file, then add its feeds to the config and fetch them."""
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._import(path)
+
+        self.app.push_screen(
+            Prompt("Import feeds", "Path of an OPML file, a newsboat urls file or nom's config.yml:"), chosen
+        )
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def _import(self, path: str) -> None:
+        from pathlib import Path
+
+        from tuinews.config import load
+        from tuinews.config_edit import add_feeds
+        from tuinews.io.subscriptions import read_subscriptions
+
+        config_path = self.service.config.path
+        if config_path is None:
+            raise TuinewsError("this session has no config file to add feeds to (the demo)")
+        source = Path(path).expanduser()
+        try:
+            text = source.read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError as exc:
+            raise TuinewsError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        result = read_subscriptions(text, str(source))
+        added, duplicates = add_feeds(config_path, result.feeds)
+        self.service.reload_config(load(config_path))
+        message = (
+            f"Imported {len(added)} feed{'s' if len(added) != 1 else ''} from {source.name} "
+            f"({len(duplicates)} already there, {len(result.skipped)} skipped)."
+        )
+        self.app.call_from_thread(self._imported, message, [f.url for f in added])
+
+    def _imported(self, message: str, urls: list[str]) -> None:
+        self.notify(message, markup=False, timeout=6)
+        if urls and not self.refreshing:
+            self.refreshing = True
+            self._refresh(urls)
+
+    def ask_export(self) -> None:
+        """Ask where to write the feeds as OPML."""
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._export(path)
+
+        self.app.push_screen(
+            Prompt("Export feeds as OPML", "Write the OPML file to:", "~/tuinews-feeds.opml"), chosen
+        )
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def _export(self, path: str) -> None:
+        from pathlib import Path
+
+        from tuinews.config_edit import write_atomically
+        from tuinews.io.subscriptions import write_opml
+
+        target = Path(path).expanduser()
+        write_atomically(target, write_opml(self.service.config.feeds))
+        count = len(self.service.config.feeds)
+        self.app.call_from_thread(self.notify, f"Wrote {count} feeds to {target}.", markup=False, timeout=5)
 
     # -- worker errors -------------------------------------------------------------
 
