@@ -53,12 +53,40 @@ SETTINGS: tuple[Key, ...] = (
     Key("prefetch_articles", bool, False, "Fetch the article of every new story in the background."),
     Key("group_same_story", bool, True, "Show reports of one event as a single list row."),
     Key("mark_group_read", bool, False, "Reading one report of an event marks the others read."),
+    Key(
+        "hide_older_than_days",
+        int,
+        0,
+        "Hide stories older than this many days from the list; 0 shows all.",
+        0,
+        36500,
+    ),
+    Key(
+        "keep_days",
+        int,
+        180,
+        "Delete unstarred stories older than this many days; 0 keeps them forever.",
+        0,
+        36500,
+    ),
+    Key(
+        "max_stories_per_feed",
+        int,
+        2000,
+        "Keep at most this many unstarred stories per feed; 0: no limit.",
+        0,
+        10**7,
+    ),
+    Key("theme", str, "", "Colour theme (see the command palette's Theme list); empty: the last one chosen."),
 )
 SETTING_BY_NAME = {k.name: k for k in SETTINGS}
 
 FEED_KEYS = ("url", "title", "tags")
 TOPIC_KEYS = ("name", "terms", "exclude")
-TOP_KEYS = ("feeds", "settings", "topics")
+FILTER_KEYS = ("title", "author", "url", "action", "feeds")
+SEARCH_KEYS = ("name", "query")
+TOP_KEYS = ("feeds", "settings", "topics", "filters", "searches", "keys")
+FILTER_ACTIONS = ("hide", "read")
 
 
 @dataclass(frozen=True)
@@ -80,6 +108,25 @@ class TopicConfig:
 
 
 @dataclass(frozen=True)
+class FilterConfig:
+    """A killfile rule: stories whose field matches a regular expression are hidden or marked read."""
+
+    title: str | None = None
+    author: str | None = None
+    url: str | None = None
+    action: str = "hide"
+    feeds: tuple[str, ...] = ()  # empty: every feed
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """A saved search, offered as a view in the feed picker."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated `[settings]`; defaults come from SETTINGS."""
 
@@ -94,6 +141,10 @@ class Settings:
     prefetch_articles: bool = False
     group_same_story: bool = True
     mark_group_read: bool = False
+    hide_older_than_days: int = 0
+    keep_days: int = 180
+    max_stories_per_feed: int = 2000
+    theme: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +155,9 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    filters: tuple[FilterConfig, ...] = ()
+    searches: tuple[SearchConfig, ...] = ()
+    keys: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
 
 
 def example_text() -> str:
@@ -172,7 +226,99 @@ class _Validator:
         feeds = tuple(self.feeds(data.get("feeds", [])))
         topics = tuple(self.topics(data.get("topics", [])))
         settings = self.settings(data.get("settings", {}))
-        return Config(path=self.path, feeds=feeds, topics=topics, settings=settings)
+        filters = tuple(self.filters(data.get("filters", []), feeds))
+        searches = tuple(self.searches(data.get("searches", [])))
+        keys = self.keys(data.get("keys", {}))
+        return Config(
+            path=self.path,
+            feeds=feeds,
+            topics=topics,
+            settings=settings,
+            filters=filters,
+            searches=searches,
+            keys=keys,
+        )
+
+    def filters(self, value: Any, feeds: tuple[FeedConfig, ...]) -> list[FilterConfig]:
+        out: list[FilterConfig] = []
+        known = {f.url for f in feeds}
+        for i, table in enumerate(self.array_of_tables(value, "filters")):
+            label = f"filter #{i + 1}"
+            self.unknown_keys(table, FILTER_KEYS, "filters", i, label)
+            patterns: dict[str, str | None] = {}
+            for key in ("title", "author", "url"):
+                pattern = self.string(table, key, "filters", i, label)
+                if pattern is not None:
+                    try:
+                        re.compile(pattern)
+                    except (re.error, RecursionError, OverflowError) as exc:
+                        raise self.fail(
+                            f"{label} '{key}' is not a valid regular expression ({exc})", "filters", i, key
+                        ) from None
+                patterns[key] = pattern
+            if not any(patterns.values()):
+                raise self.fail(f"{label} needs at least one of 'title', 'author' or 'url'", "filters", i)
+            action = self.string(table, "action", "filters", i, label) or "hide"
+            if action not in FILTER_ACTIONS:
+                raise self.fail(
+                    f'{label} \'action\' must be "hide" or "read", not {_show(action)!r}',
+                    "filters",
+                    i,
+                    "action",
+                )
+            scope = self.string_list(table, "feeds", "filters", i, label)
+            for url in scope:
+                if url not in known:
+                    raise self.fail(
+                        f"{label} names a feed that is not in [[feeds]]: {_show(url)!r}",
+                        "filters",
+                        i,
+                        "feeds",
+                    )
+            out.append(
+                FilterConfig(
+                    patterns.get("title"), patterns.get("author"), patterns.get("url"), action, scope
+                )
+            )
+        return out
+
+    def searches(self, value: Any) -> list[SearchConfig]:
+        out: list[SearchConfig] = []
+        for i, table in enumerate(self.array_of_tables(value, "searches")):
+            label = f"saved search #{i + 1}"
+            self.unknown_keys(table, SEARCH_KEYS, "searches", i, label)
+            name = self.string(table, "name", "searches", i, label)
+            query = self.string(table, "query", "searches", i, label)
+            if not name or not name.strip() or not query or not query.strip():
+                raise self.fail(f"{label} needs a 'name' and a 'query'", "searches", i)
+            out.append(SearchConfig(name.strip(), query.strip()))
+        return out
+
+    def keys(self, table: Any) -> tuple[tuple[str, str], ...]:
+        from tuinews.keys import BINDING_IDS
+
+        if not isinstance(table, dict):
+            raise self.fail("'keys' must be a [keys] table", "keys", None, "keys")
+        out = []
+        for binding, value in table.items():
+            if binding not in BINDING_IDS:
+                close = difflib.get_close_matches(binding, BINDING_IDS, n=1, cutoff=0.6)
+                hint = (
+                    f" (did you mean '{close[0]}'?)" if close else " (see the list in tuinews.toml.example)"
+                )
+                raise self.fail(f"[keys] has no binding '{_show(binding)}'{hint}", "keys", None, binding)
+            if not isinstance(value, str) or not value.strip() or any(ord(c) < 32 for c in value):
+                raise self.fail(
+                    f'[keys] \'{binding}\' must be a key name like "j" or "ctrl+d,pagedown"',
+                    "keys",
+                    None,
+                    binding,
+                )
+            keys = ",".join(k.strip() for k in value.split(",") if k.strip())
+            if not keys:
+                raise self.fail(f"[keys] '{binding}' names no key", "keys", None, binding)
+            out.append((binding, keys))
+        return tuple(out)
 
     def unknown_keys(
         self,

@@ -169,21 +169,22 @@ class Service:
         return list(seen)
 
     def filter_for(self, view: View) -> StoryFilter:
-        """The store filter of a view (tags resolve to their feeds)."""
+        """The store filter of a view (tags resolve to their feeds; old stories hidden per the settings)."""
+        min_ts = self.min_ts()
         if view.kind == "unread":
-            return StoryFilter(unread=True)
+            return StoryFilter(unread=True, min_ts=min_ts)
         if view.kind == "starred":
             return StoryFilter(starred=True)
         if view.kind == "topic":
-            return StoryFilter(topic=view.value)
+            return StoryFilter(topic=view.value, min_ts=min_ts)
         if view.kind in ("feed", "tag"):
             feeds = self.store.feeds()
             if view.kind == "feed":
                 ids = tuple(f.id for f in feeds if f.url == view.value)
             else:
                 ids = tuple(f.id for f in feeds if view.value in f.tags)
-            return StoryFilter(feed_ids=ids)
-        return StoryFilter()
+            return StoryFilter(feed_ids=ids, min_ts=min_ts)
+        return StoryFilter(min_ts=min_ts)
 
     def search(self, text: str, limit: int = 300) -> tuple[list[StoryRow], SearchQuery]:
         """Stories matching a search (see `tuinews.core.query`), best first."""
@@ -216,8 +217,22 @@ class Service:
 
     def min_ts(self) -> float | None:
         """Stories older than this are hidden (the hide_older_than_days setting)."""
-        days = getattr(self.config.settings, "hide_older_than_days", 0)
+        days = self.config.settings.hide_older_than_days
         return time.time() - days * 86400 if days else None
+
+    def view_counts(self) -> dict[tuple[str, str | None], tuple[int, int]]:
+        """(total, unread) of each topic and saved search, for the feed picker."""
+        counts: dict[tuple[str, str | None], tuple[int, int]] = {}
+        for topic in self.config.topics:
+            filt = self.filter_for(View("topic", topic.name))
+            counts[("topic", topic.name)] = (
+                self.store.count(filt),
+                self.store.count(replace(filt, is_read=False)),
+            )
+        for saved in self.config.searches:
+            rows, _ = self.search(saved.query, limit=1000)
+            counts[("search", saved.query)] = (len(rows), sum(1 for r in rows if not r.read))
+        return counts
 
     def rows(self, view: View, after: tuple[float, int] | None = None, limit: int = 500) -> list[StoryRow]:
         """One page of list rows of a view, newest first."""

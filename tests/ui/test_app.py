@@ -511,7 +511,9 @@ async def test_every_command_is_in_the_palette(world: World) -> None:
 
 
 async def test_import_from_the_palette_adds_and_fetches_feeds(world: World, tmp_path) -> None:
-    extra = world.server.add("/extra.xml", body=Feed("Extra", items=[Item("Extra story", "x1", None, "<p>x</p>")]).rss())
+    extra = world.server.add(
+        "/extra.xml", body=Feed("Extra", items=[Item("Extra story", "x1", None, "<p>x</p>")]).rss()
+    )
     urls = tmp_path / "urls"
     urls.write_text(f'{extra} "~Extra Feed" imported\n')
     app = world.app()
@@ -548,3 +550,77 @@ async def test_no_color_is_honoured(world: World, monkeypatch) -> None:
         await settle(pilot)
         assert app.no_color
         assert any(type(f).__name__ == "Monochrome" for f in app._filters)
+
+
+def pick(app, label: str) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import OptionList
+
+    picker = app.screen
+    key = next(k for k, v in picker.views.items() if v.label == label)
+    options = picker.query_one(OptionList)
+    options.highlighted = options.get_option_index(key)
+
+
+async def test_views_unread_starred_tag_topic_and_saved_search(server, write_config, open_service) -> None:
+    from tests.conftest import STRIKES_TOPIC
+    from tests.ui.conftest import courier_items, ledger_items
+    from tuinews.ui.app import build_app
+
+    courier = server.add("/c.xml", body=Feed("The Courier", items=courier_items(server.base)).rss())
+    ledger = server.add("/l.xml", body=Feed("The Ledger", items=ledger_items(server.base)).rss())
+    extra = STRIKES_TOPIC + '[[searches]]\nname = "Ballots"\nquery = "ballot*"\n'
+    path = write_config([courier, ledger], extra=extra, name="views.toml")
+    path.write_text(path.read_text().replace(f'url = "{ledger}"', f'url = "{ledger}"\ntags = ["money"]'))
+    service = open_service(path)
+    async for _ in service.refresh():
+        pass
+    await service.aclose()
+    app = build_app(service, refresh_on_start=False, open_url=lambda url: None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "j", "s")  # first story read, second starred
+        await settle(pilot)
+        for label, expected in [
+            ("Unread", 5),
+            ("Starred", 1),
+            ("#money", 2),
+            ("Topic: Strikes", 2),
+            ("Search: Ballots", 1),
+            ("All stories", 6),
+        ]:
+            await pilot.press("f")
+            await settle(pilot)
+            if label == "Topic: Strikes":
+                assert "Topic: Strikes  1 unread / 2" in screen_text(app)
+            pick(app, label)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert len(titles(app)) == expected, label
+            assert f"{label} · {expected} " in screen_text(app)
+
+
+async def test_a_remapped_key_works_and_the_help_shows_it(server, write_config, open_service) -> None:
+    from tests.ui.conftest import courier_items
+    from tuinews.ui.app import build_app
+
+    url = server.add("/c.xml", body=Feed("The Courier", items=courier_items(server.base)).rss())
+    path = write_config([url], extra='[keys]\n"list.down" = "ctrl+n"\n"story.star" = "x"\n', name="keys.toml")
+    service = open_service(path)
+    async for _ in service.refresh():
+        pass
+    await service.aclose()
+    app = build_app(service, refresh_on_start=False, open_url=lambda url: None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        story_list = app.screen.query_one(StoryList)
+        await pilot.press("ctrl+n")
+        assert story_list.cursor == 1
+        await pilot.press("j")  # no longer bound
+        assert story_list.cursor == 1
+        await pilot.press("x")
+        await settle(pilot)
+        assert story_list.rows[1].starred
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "ctrl+n" in text and "x " in text

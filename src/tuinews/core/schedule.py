@@ -83,3 +83,14 @@ def after_failure(
     if failures_before < 1:
         return None
     return now + min(BACKOFF_BASE * 2 ** (failures_before - 1), BACKOFF_MAX)
+
+
+def waiting_reason(failures: int) -> str:
+    """Why a feed is not fetched yet, from its failure count.
+
+    Backoff starts at the second failure in a row, so a wait after none or one
+    failure can only be the server's own (Retry-After, max-age, Expires).
+    """
+    if failures < 2:
+        return "as the server asked"
+    return f"after {failures} failures in a row"

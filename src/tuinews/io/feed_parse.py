@@ -143,7 +143,7 @@ def _first_href(entry: Any) -> str | None:
 
 def _date(entry: Any) -> float | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # not FeedParserDict.get: it maps keys with a deprecation warning
         if parsed:
             try:
                 value = float(calendar.timegm(parsed))

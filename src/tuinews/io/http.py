@@ -138,12 +138,21 @@ async def _fetch(
                 return Response(current, resp.status_code, _headers(resp.headers), body, truncated)
         except httpx.HTTPError as exc:
             raise FetchError(describe(exc)) from None
+        except httpx.InvalidURL:
+            # check_url passed, so httpx choked on the Location of a redirect (a `data:`
+            # URL, a bad port…) while preparing a request we never send.
+            raise FetchError("redirected to an address that is not a valid http(s) URL") from None
     raise FetchError(f"more than {limits.max_redirects} redirects")
 
 
 def check_url(url: str) -> None:
-    """Refuse anything but an absolute http(s) URL."""
-    parts = urlsplit(url)
+    """Refuse anything but an absolute, well-formed http(s) URL (links come from feeds)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number, or out of range
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        raise FetchError(f"invalid address ({_short(url)})") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"not an http(s) address ({_short(url)})")
     if not parts.hostname:

@@ -124,7 +124,7 @@ class Refresher:
         now = time.time()
         if not force and state.next_fetch_at and state.next_fetch_at > now:
             when = datetime.fromtimestamp(state.next_fetch_at).strftime("%H:%M")
-            why = f"after {state.error_count} failures" if state.error_count else "as the server asked"
+            why = schedule.waiting_reason(state.error_count)
             return FeedOutcome(state.url, title, "skipped", error=f"waiting until {when} {why}")
         try:
             async with gate.overall, gate.host(state.url):

@@ -53,6 +53,8 @@ class TuinewsApp(App[None]):
             self.theme = theme
 
     def on_mount(self) -> None:
+        if self.service.config.keys:
+            self.set_keymap(dict(self.service.config.keys))
         self.push_screen(MainScreen(self.service, refresh_on_start=self.refresh_on_start))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
@@ -149,7 +151,7 @@ def build_app(service: Service, **kwargs: object) -> TuinewsApp:
 
 def run_app(service: Service, **kwargs: object) -> int:
     """Run the app to completion and release the service."""
-    kwargs.setdefault("theme", service.store.meta(THEME_KEY))
+    kwargs.setdefault("theme", service.config.settings.theme or service.store.meta(THEME_KEY))
     app = build_app(service, **kwargs)
     try:
         app.run()

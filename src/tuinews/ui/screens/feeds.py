@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,9 +27,15 @@ def _label(name: str, total: int, unread: int, error: str | None = None) -> Text
 
 
 def picker_entries(
-    feeds: list[FeedInfo], tags: list[str], topics: list[str], starred: int
+    feeds: list[FeedInfo],
+    tags: list[str],
+    topics: list[str],
+    starred: int,
+    searches: Sequence[tuple[str, str]] = (),
+    counts: dict[tuple[str, str | None], tuple[int, int]] | None = None,
 ) -> list[tuple[View, Text] | None]:
-    """Views in picker order: all, unread, starred, tags, topics, then each feed."""
+    """Views in picker order: all, unread, starred, tags, topics, saved searches, then each feed."""
+    counts = counts or {}
     total = sum(f.total for f in feeds)
     unread = sum(f.unread for f in feeds)
     out: list[tuple[View, Text] | None] = [
@@ -48,7 +56,17 @@ def picker_entries(
     if topics:
         out.append(None)
         for topic in topics:
-            out.append((View("topic", topic, f"Topic: {topic}"), Text(f"Topic: {topic}")))
+            total_t, unread_t = counts.get(("topic", topic), (0, 0))
+            out.append(
+                (View("topic", topic, f"Topic: {topic}"), _label(f"Topic: {topic}", total_t, unread_t))
+            )
+    if searches:
+        out.append(None)
+        for name, query in searches:
+            total_s, unread_s = counts.get(("search", query), (0, 0))
+            out.append(
+                (View("search", query, f"Search: {name}"), _label(f"Search: {name}", total_s, unread_s))
+            )
     out.append(None)
     for f in feeds:
         out.append((View("feed", f.url, f.title), _label(f.title, f.total, f.unread, f.last_error)))

@@ -193,6 +193,7 @@ class MainScreen(Screen[None]):
             self._before_search = None
             self.query_one("#list-pane").remove_class("-searching")
             self.search_input.value = ""
+        if view.kind != "search":
             self.story_list.set_highlight([])
         self.view = view
         self.generation += 1
@@ -203,6 +204,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="list", exclusive=True, exit_on_error=False)
     def _load_rows(self, view: View, generation: int) -> None:
         worker = self._current_worker()
+        if view.kind == "search":  # a saved search: ranked results, one page
+            rows, query = self.service.search(view.value or "", limit=1000)
+            self.app.call_from_thread(self.story_list.set_highlight, query.highlight)
+            self.post_message(RowsLoaded(generation, rows, True, len(rows)))
+            return
         first = self.service.rows(view, None, FIRST_PAGE)
         self.post_message(RowsLoaded(generation, first, True))
         total = len(first)
@@ -589,6 +595,8 @@ class MainScreen(Screen[None]):
             self.service.tags(),
             [t.name for t in self.service.config.topics],
             self.service.starred_count(),
+            [(s.name, s.query) for s in self.service.config.searches],
+            self.service.view_counts(),
         )
         self.app.call_from_thread(self._show_picker, entries)
 
