@@ -218,3 +218,13 @@ name = "Strikes"
 terms = ["strike", "walkout", "union", "ballot"]
 exclude = ["air strike"]
 """
+
+
+def test_vacuum_prunes_and_compacts(server, write_config, tmp_path: Path) -> None:
+    url = server.add("/f.xml", body=Feed(items=numbered(30)).rss())
+    config = write_config([url], extra="[settings]\nmax_stories_per_feed = 10\n")
+    assert run("--config", str(config), "refresh").returncode == 0
+    listed = json.loads(run("--config", str(config), "stories", "--json").stdout)
+    assert len(listed) == 10  # pruned right after the refresh
+    result = run("--config", str(config), "vacuum")
+    assert result.returncode == 0 and "10 remain" in result.stdout and "MB ->" in result.stdout

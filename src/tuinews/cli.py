@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="OPML 1/2, newsboat urls, or nom config.yml")
     p.add_argument("--dry-run", action="store_true", help="say what would be added, change nothing")
 
+    sub.add_parser(
+        "vacuum",
+        parents=[common],
+        help="delete old stories (keep_days, max_stories_per_feed) and compact the database",
+    )
+
     p = sub.add_parser("export", parents=[common], help="write the configured feeds as OPML 2.0")
     p.add_argument("--opml", action="store_true", required=True, help="OPML 2.0 (the only format)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -158,6 +164,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     config = load_config(explicit)
     if args.command == "export":
         return _export(config, args.output)
+    if args.command == "vacuum":
+        return _vacuum(config)
     if args.command == "refresh":
         return _refresh(config, args.feed, args.force)
     if args.command == "stories":
@@ -323,6 +331,22 @@ def _import(explicit: str | None, file: str, dry_run: bool) -> int:
         print(f"  + {feed.url}{'  ' + feed.title if feed.title else ''}{tags}")
     for line in result.skipped:
         print(f"  skipped {line}")
+    return EXIT_OK
+
+
+def _vacuum(config: Config) -> int:
+    service = _open_service(config)
+    try:
+        settings = config.settings
+        pruned = service.store.prune(settings.keep_days, settings.max_stories_per_feed)
+        before, after = service.store.vacuum()
+        left = service.store.count()
+    finally:
+        service.close()
+    print(
+        f"Deleted {pruned:,} old stories (starred ones are kept); {left:,} remain. "
+        f"Database: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
+    )
     return EXIT_OK
 
 

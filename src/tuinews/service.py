@@ -50,6 +50,7 @@ class Service:
         store = Store(db_path, config.topics)
         try:
             store.sync_feeds(config.feeds)
+            store.set_filters(config.filters)
             store.ensure_topics()
             store.ensure_clusters()
         except BaseException:
@@ -60,6 +61,7 @@ class Service:
     def reload_config(self, config: Config) -> None:
         """Follow an edited config (feeds added by an import): sync feeds, keep everything else."""
         self.store.sync_feeds(config.feeds)
+        self.store.set_filters(config.filters)
         self.config = config
         if self._refresher is not None:
             self._refresher.settings = config.settings
@@ -94,6 +96,9 @@ class Service:
         """Refresh feeds, yielding one outcome per feed as it finishes."""
         async for outcome in self.refresher.run(urls, force=force):
             yield outcome
+        settings = self.config.settings
+        if settings.keep_days or settings.max_stories_per_feed:
+            await self.refresher.write(self.store.prune, settings.keep_days, settings.max_stories_per_feed)
 
     # -- articles ------------------------------------------------------------
 

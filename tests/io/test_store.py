@@ -200,3 +200,68 @@ def test_connections_are_per_thread(store: Store) -> None:
     t.start()
     t.join()
     assert seen[0] is not store.db.conn
+
+
+def test_killfile_hides_or_marks_read_and_follows_rule_changes(tmp_path: Path) -> None:
+    from tuinews.config import FilterConfig
+
+    store = Store(tmp_path / "k.db")
+    store.sync_feeds([FeedConfig("http://a.example/feed"), FeedConfig("http://b.example/feed")])
+    a, b = feed_id(store), feed_id(store, "http://b.example/feed")
+    store.set_filters(
+        [
+            FilterConfig(title="(?i)horoscope"),
+            FilterConfig(url="/live/", action="read", feeds=("http://b.example/feed",)),
+        ]
+    )
+    store.save_items(
+        a, [item(1, title="Your horoscope today"), item(2, title="Budget", link="http://x/live/1")]
+    )
+    store.save_items(b, [item(3, title="Live: budget", link="http://x/live/2")])
+    rows = {r.title: r for r in store.story_rows()}
+    assert "Your horoscope today" not in rows  # hidden
+    assert not rows["Budget"].read  # the url rule is limited to feed b
+    assert rows["Live: budget"].read
+    store.set_filters([])  # rules removed: hidden stories come back
+    assert "Your horoscope today" in {r.title for r in store.story_rows()}
+    store.close()
+
+
+def test_prune_keeps_starred_and_pruned_stories_never_come_back(store: Store) -> None:
+    fid = feed_id(store)
+    long_ago = 1_600_000_000.0
+    ids, _ = store.save_items(fid, [item(i) for i in range(10)], now=long_ago)
+    store.set_starred(ids[0], True)
+    assert store.prune(keep_days=30, max_per_feed=0) == 9
+    assert [r.id for r in store.story_rows()] == [ids[0]]
+    new, _ = store.save_items(fid, [item(i) for i in range(10)])  # the feed still lists them
+    assert new == []
+    assert store.count() == 1
+
+
+def test_max_stories_per_feed(store: Store) -> None:
+    fid = feed_id(store)
+    ids, _ = store.save_items(fid, [item(i) for i in range(20)])
+    store.set_starred(ids[19], True)  # the oldest, but starred
+    assert store.prune(keep_days=0, max_per_feed=5) == 15
+    left = {r.id for r in store.story_rows()}
+    assert ids[19] in left and len(left) == 5
+
+
+def test_database_stays_bounded_over_months_of_refreshes(tmp_path: Path) -> None:
+    store = Store(tmp_path / "months.db")
+    store.sync_feeds([FeedConfig("http://a.example/feed")])
+    fid = feed_id(store)
+    day = 86400.0
+    start = 1_700_000_000.0
+    counts = []
+    for d in range(120):  # four months, 40 new stories a day
+        now = start + d * day
+        items = [item(d * 100 + i, title=f"Day {d} story {i}") for i in range(40)]
+        store.save_items(fid, items, now=now)
+        store.prune(keep_days=14, max_per_feed=10_000, now=now)
+        counts.append(store.count())
+    assert max(counts[30:]) == counts[-1] <= 15 * 40
+    before, after = store.vacuum()
+    assert after <= before
+    store.close()

@@ -84,4 +84,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX stories_cluster ON stories (cluster_id) WHERE cluster_id IS NOT NULL;
     CREATE VIRTUAL TABLE story_vocab USING fts5vocab (story_fts, 'row');
     """,
+    # 3: the killfile's hidden flag, and tombstones so that pruned stories do not come back as new.
+    """
+    ALTER TABLE stories ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE removed (
+        feed_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        removed_at REAL NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;
+    """,
 )

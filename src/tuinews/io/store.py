@@ -16,17 +16,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuinews.config import FeedConfig, TopicConfig
+from tuinews.config import FeedConfig, FilterConfig, TopicConfig
 from tuinews.core.cluster import ClusterIndex
 from tuinews.core.dates import FUTURE_SLACK
 from tuinews.core.fingerprint import Fingerprint, fingerprint
+from tuinews.core.killfile import Rule, compile_rules, verdict
 from tuinews.core.models import FeedInfo, ParsedItem, Story, StoryRow
 from tuinews.core.topics import Topic, matching_topics
 from tuinews.errors import StorageError
 from tuinews.io.db import Database
 
 CHUNK = 500
-CLUSTER_MEMORY = 7 * 86400.0  # stories this close to the newest are kept in the cluster index
+CLUSTER_MEMORY = 7 * 86400.0
+TOMBSTONE_DAYS = 400  # a pruned story's key is remembered this long, so its feed cannot re-add it  # stories this close to the newest are kept in the cluster index
 
 _FEED_TITLE = "coalesce(f.custom_title, nullif(f.title, ''), f.url)"
 _ROW_COLUMNS = f"""
@@ -124,6 +126,7 @@ class Store:
         self.db = Database(path)
         self.topics: tuple[Topic, ...] = tuple(Topic.compile(t.name, t.terms, t.exclude) for t in topics)
         self._clusters: ClusterIndex | None = None
+        self.rules: tuple[Rule, ...] = ()
         # Bumped whenever stories are added, so caches of derived answers know to drop.
         self.generation = 0
         self._topics_sig = hashlib.sha1(
@@ -214,7 +217,9 @@ class Store:
     # -- stories: writes -----------------------------------------------------
 
     @_translate
-    def save_items(self, feed_id: int, items: Sequence[ParsedItem]) -> tuple[list[int], int]:
+    def save_items(
+        self, feed_id: int, items: Sequence[ParsedItem], now: float | None = None
+    ) -> tuple[list[int], int]:
         """Insert new items, update changed ones; return (new story ids, updated count)."""
         if not items:
             return [], 0
@@ -222,7 +227,7 @@ class Store:
         for it in items:
             unique.setdefault(it.key, it)
         items = list(unique.values())
-        now = time.time()
+        now = time.time() if now is None else now
         with self.db.write() as conn:
             existing: dict[str, tuple[int, str]] = {}
             keys = [it.key for it in items]
@@ -230,8 +235,9 @@ class Store:
                 sql = f"SELECT key, id, content_hash FROM stories WHERE feed_id = ? AND key IN ({_marks(len(chunk))})"
                 for key, sid, digest in conn.execute(sql, (feed_id, *chunk)):
                     existing[key] = (sid, digest)
+            gone = self._removed_keys(conn, feed_id, [it.key for it in items if it.key not in existing])
             # Reverse feed order so that, among items with equal times, the feed's first is newest.
-            fresh = [it for it in reversed(items) if it.key not in existing]
+            fresh = [it for it in reversed(items) if it.key not in existing and it.key not in gone]
             changed = [
                 (existing[it.key][0], it)
                 for it in items
@@ -250,13 +256,17 @@ class Store:
         def ts(it: ParsedItem) -> float:
             return it.published if it.published is not None and it.published <= now + FUTURE_SLACK else now
 
+        def flags(it: ParsedItem) -> tuple[int, int]:
+            action = verdict(self.rules, feed_id, it.title, it.author, it.link) if self.rules else None
+            return int(action == "read"), int(action == "hide")
+
         conn.executemany(
             """INSERT INTO stories (feed_id, key, guid, link, title, summary, content, author,
-                                    published, ts, first_seen, content_hash)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                    published, ts, first_seen, content_hash, read, hidden)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (feed_id, it.key, it.guid, it.link, it.title, it.summary, it.content, it.author,
-                 it.published, ts(it), now, it.content_hash)
+                 it.published, ts(it), now, it.content_hash, *flags(it))
                 for it in items
             ],
         )  # fmt: skip
@@ -315,6 +325,100 @@ class Store:
             for name in matching_topics(self.topics, f"{it.title}\n{it.summary}"):
                 pairs.append((name, sid, ts))
         conn.executemany("INSERT OR IGNORE INTO story_topics (topic, story_id, ts) VALUES (?, ?, ?)", pairs)
+
+    # -- killfile and housekeeping ----------------------------------------------
+
+    def _removed_keys(self, conn: sqlite3.Connection, feed_id: int, keys: list[str]) -> set[str]:
+        """Keys of stories pruned before: a feed that still lists them must not bring them back."""
+        gone: set[str] = set()
+        for chunk in _chunks(keys):
+            sql = f"SELECT key FROM removed WHERE feed_id = ? AND key IN ({_marks(len(chunk))})"
+            gone.update(r[0] for r in conn.execute(sql, (feed_id, *chunk)))
+        return gone
+
+    @_translate
+    def set_filters(self, filters: Sequence[FilterConfig]) -> bool:
+        """Use these killfile rules; re-hide stored stories when the rules changed. True if work was done."""
+        feed_ids = {f.url: f.id for f in self.feeds()}
+        self.rules = compile_rules(filters, feed_ids)
+        signature = hashlib.sha1(
+            repr([(f.title, f.author, f.url, f.action, f.feeds) for f in filters]).encode()
+        ).hexdigest()
+        conn = self.db.conn
+        row = conn.execute("SELECT value FROM meta WHERE key = 'filters_sig'").fetchone()
+        if row and row[0] == signature:
+            return False
+        hide = [
+            (sid,)
+            for sid, feed_id, title, author, link in conn.execute(
+                "SELECT id, feed_id, title, author, link FROM stories"
+            )
+            if verdict(self.rules, feed_id, title, author, link) == "hide"
+        ]
+        with self.db.write() as w:
+            w.execute("UPDATE stories SET hidden = 0 WHERE hidden = 1")
+            w.executemany("UPDATE stories SET hidden = 1 WHERE id = ?", hide)
+            w.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('filters_sig', ?)", (signature,))
+        return True
+
+    @_translate
+    def prune(self, keep_days: int, max_per_feed: int, now: float | None = None) -> int:
+        """Delete unstarred stories older than keep_days or beyond max_per_feed per feed; returns how many."""
+        now = time.time() if now is None else now
+        conn = self.db.conn
+        doomed: dict[int, tuple[int, str]] = {}
+        if keep_days:
+            cutoff = now - keep_days * 86400
+            for sid, feed_id, key in conn.execute(
+                # published and first seen long ago: an old post of a new feed stays for keep_days
+                "SELECT id, feed_id, key FROM stories WHERE starred = 0 AND ts < ? AND first_seen < ?",
+                (cutoff, cutoff),
+            ):
+                doomed[sid] = (feed_id, key)
+        if max_per_feed:
+            sql = """SELECT id, feed_id, key FROM (
+                         SELECT id, feed_id, key, starred,
+                                row_number() OVER (PARTITION BY feed_id ORDER BY starred DESC, ts DESC, id DESC) AS n
+                         FROM stories)
+                     WHERE n > ? AND starred = 0"""
+            for sid, feed_id, key in conn.execute(sql, (max_per_feed,)):
+                doomed[sid] = (feed_id, key)
+        if not doomed:
+            return 0
+        ids = list(doomed)
+        with self.db.write() as w:
+            w.executemany(
+                "INSERT OR REPLACE INTO removed (feed_id, key, removed_at) VALUES (?, ?, ?)",
+                [(feed_id, key, now) for feed_id, key in doomed.values()],
+            )
+            for chunk in _chunks(ids):
+                marks = _marks(len(chunk))
+                w.execute(f"DELETE FROM story_fts WHERE rowid IN ({marks})", chunk)
+                w.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+            w.execute("DELETE FROM removed WHERE removed_at < ?", (now - TOMBSTONE_DAYS * 86400,))
+        self._clusters = None  # rebuilt from what remains on the next write
+        self.generation += 1
+        return len(ids)
+
+    @_translate
+    def vacuum(self) -> tuple[int, int]:
+        """Compact the database file (FTS merge, VACUUM, ANALYZE); returns (bytes before, after)."""
+        before = self.size()
+        conn = self.db.conn
+        conn.execute("INSERT INTO story_fts (story_fts) VALUES ('optimize')")
+        conn.execute("VACUUM")
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return before, self.size()
+
+    def size(self) -> int:
+        """Bytes of the database file and its WAL."""
+        total = 0
+        for suffix in ("", "-wal"):
+            path = self.path.with_name(self.path.name + suffix)
+            if path.exists():
+                total += path.stat().st_size
+        return total
 
     # -- same-story clusters ----------------------------------------------------
 
@@ -443,7 +547,7 @@ class Store:
         return self.db.conn.execute(sql, params).fetchone()[0]
 
     def _where(self, filt: StoryFilter) -> tuple[list[str], list[object]]:
-        where = ["f.active = 1"]
+        where = ["f.active = 1", "(s.hidden = 0 OR s.starred = 1)"]
         params: list[object] = []
         if filt.feed_ids is not None:
             where.append(f"s.feed_id IN ({_marks(len(filt.feed_ids))})" if filt.feed_ids else "0")
