@@ -183,26 +183,27 @@ class Service:
         if view.kind == "topic":
             return StoryFilter(topic=view.value, min_ts=min_ts)
         if view.kind in ("feed", "tag"):
-            feeds = self.store.feeds()
+            feeds = self.store.feed_index()
             if view.kind == "feed":
-                ids = tuple(f.id for f in feeds if f.url == view.value)
+                ids = tuple(i for i, url, _, _ in feeds if url == view.value)
             else:
-                ids = tuple(f.id for f in feeds if view.value in f.tags)
+                ids = tuple(i for i, _, _, tags in feeds if view.value in tags)
             return StoryFilter(feed_ids=ids, min_ts=min_ts)
         return StoryFilter(min_ts=min_ts)
 
-    def search(self, text: str, limit: int = 300) -> tuple[list[StoryRow], SearchQuery]:
+    def search(self, text: str, limit: int = 200) -> tuple[list[StoryRow], SearchQuery]:
         """Stories matching a search (see `tuinews.core.query`), best first."""
         query = parse_query(text)
-        feeds = self.store.feeds()
+        feeds = self.store.feed_index()
         feed_ids: tuple[int, ...] | None = None
         if query.feed:
             needle = query.feed.casefold()
             feed_ids = tuple(
-                f.id for f in feeds if needle in f.title.casefold() or needle in f.url.casefold()
+                i for i, url, title, _ in feeds if needle in title.casefold() or needle in url.casefold()
             )
         if query.tag:
-            tagged = tuple(f.id for f in feeds if query.tag.casefold() in (t.casefold() for t in f.tags))
+            wanted = query.tag.casefold()
+            tagged = tuple(i for i, _, _, tags in feeds if wanted in (t.casefold() for t in tags))
             feed_ids = tagged if feed_ids is None else tuple(i for i in feed_ids if i in tagged)
         topic = None
         if query.topic:

@@ -624,3 +624,19 @@ async def test_a_remapped_key_works_and_the_help_shows_it(server, write_config, 
         await pilot.pause()
         text = screen_text(app)
         assert "ctrl+n" in text and "x " in text
+
+
+async def test_typing_in_search_is_never_held_up_and_stale_results_are_dropped(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        started = time.monotonic()
+        for ch in "interest":
+            await pilot.press(ch)
+        typed = time.monotonic() - started
+        assert app.screen.search_input.value == "interest"
+        assert typed < 1.0  # keys are not waiting for searches
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert titles(app) == ["Interest rates held at 4%"]  # the last text's results, not an earlier prefix's

@@ -178,6 +178,12 @@ class Store:
         return out
 
     @_translate
+    def feed_index(self) -> list[tuple[int, str, str, tuple[str, ...]]]:
+        """(id, url, title, tags) of active feeds: the cheap lookup filters need (no counts)."""
+        sql = f"SELECT f.id, f.url, {_FEED_TITLE}, f.tags FROM feeds f WHERE f.active = 1 ORDER BY f.id"
+        return [(r[0], r[1], r[2], tuple(json.loads(r[3] or "[]"))) for r in self.db.conn.execute(sql)]
+
+    @_translate
     def record_fetch(
         self,
         feed_id: int,
@@ -571,21 +577,40 @@ class Store:
         return where, params
 
     @_translate
-    def search(self, match: str | None, filt: StoryFilter, limit: int = 300) -> list[StoryRow]:
-        """Stories matching an FTS5 expression (ranked by bm25, titles weighing most) and a filter."""
-        where, params = self._where(filt)
+    def search(self, match: str | None, filt: StoryFilter, limit: int = 200) -> list[StoryRow]:
+        """Stories matching an FTS5 expression (ranked by bm25, titles weighing most) and a filter.
+
+        Ranking runs on the full-text index alone, in pages; only the best page's
+        stories are joined and filtered, so a common word stays fast at 50,000 stories.
+        """
         if match is None:
             return self.story_rows(filt, None, limit)
-        sql = f"""SELECT {_ROW_COLUMNS} FROM story_fts m
-                  JOIN stories s ON s.id = m.rowid JOIN feeds f ON f.id = s.feed_id
-                  WHERE story_fts MATCH ? AND {" AND ".join(where)}
-                  ORDER BY bm25(story_fts, 4.0, 1.0, 0.5), s.ts DESC LIMIT ?"""
-        try:
-            return [_row(r) for r in self.db.conn.execute(sql, (match, *params, limit))]
-        except sqlite3.OperationalError as exc:
-            if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
-                return []
-            raise
+        out: list[StoryRow] = []
+        offset = 0
+        page = max(limit * 2, 400)
+        while len(out) < limit:
+            try:
+                ranked = [
+                    r[0]
+                    for r in self.db.conn.execute(
+                        """SELECT rowid FROM story_fts WHERE story_fts MATCH ?
+                           ORDER BY bm25(story_fts, 4.0, 1.0, 0.5) LIMIT ? OFFSET ?""",
+                        (match, page, offset),
+                    )
+                ]
+            except sqlite3.OperationalError as exc:
+                if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+                    return []
+                raise
+            if not ranked:
+                break
+            found = {r.id: r for r in self.rows_by_ids(ranked, filt)}
+            out.extend(found[i] for i in ranked if i in found)
+            if len(ranked) < page:
+                break
+            offset += page
+            page *= 4  # selective qualifiers: widen the net quickly
+        return out[:limit]
 
     @_translate
     def rows_by_ids(self, ids: Sequence[int], filt: StoryFilter | None = None) -> list[StoryRow]:
