@@ -23,6 +23,7 @@ from tuinews.core import schedule
 from tuinews.core.models import FeedOutcome, ParsedFeed
 from tuinews.errors import ParseError, TuinewsError
 from tuinews.io.http import HostGate, Limits, fetch, header, make_client
+from tuinews.io.parse_pool import BrokenProcessPool, shared_pool
 from tuinews.io.store import FeedState, Store
 
 FEED_ACCEPT = (
@@ -169,12 +170,21 @@ class Refresher:
             await self.write(self._record_same, state.id, resp.status, next_at)
             return FeedOutcome(state.url, title, "not_modified", status=resp.status)
         loop = asyncio.get_running_loop()
+        pool = shared_pool() if self._parse_executor is None else None
         try:
             parsed: ParsedFeed = await loop.run_in_executor(
-                self._parse_executor, self._parse, resp.body, resp.headers, resp.url
+                self._parse_executor or pool.executor(),  # type: ignore[union-attr]
+                self._parse,
+                resp.body,
+                resp.headers,
+                resp.url,
             )
         except ParseError:
             raise
+        except BrokenProcessPool:
+            if pool is not None:
+                pool.broken()
+            raise ParseError("the parser process died on this feed (too large or malformed)") from None
         except Exception as exc:  # parser crash on hostile bytes: the feed fails, not the refresh
             raise ParseError(f"could not parse ({exc.__class__.__name__})") from None
         new_ids, updated = await self.write(self.store.save_items, state.id, parsed.items)  # type: ignore[misc]

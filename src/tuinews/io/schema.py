@@ -93,5 +93,6 @@ MIGRATIONS: tuple[str, ...] = (
         removed_at REAL NOT NULL,
         PRIMARY KEY (feed_id, key)
     ) WITHOUT ROWID;
+    CREATE INDEX stories_unclustered ON stories (id) WHERE fingerprint = '';
     """,
 )

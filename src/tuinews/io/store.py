@@ -345,7 +345,7 @@ class Store:
     @_translate
     def set_filters(self, filters: Sequence[FilterConfig]) -> bool:
         """Use these killfile rules; re-hide stored stories when the rules changed. True if work was done."""
-        feed_ids = {f.url: f.id for f in self.feeds()}
+        feed_ids = {url: i for i, url, _, _ in self.feed_index()}
         self.rules = compile_rules(filters, feed_ids)
         signature = hashlib.sha1(
             repr([(f.title, f.author, f.url, f.action, f.feeds) for f in filters]).encode()
