@@ -19,6 +19,7 @@ class ParsedItem:
     author: str
     published: float | None
     content_hash: str
+    fingerprint: str = ""  # Fingerprint.dump(), when the parser computed it
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,7 +287,9 @@ class Store:
             [(sid, it.title, it.summary) for sid, it in rows],
         )
         self._write_topics(conn, [(sid, it, ts(it)) for sid, it in rows])
-        self._cluster(conn, [(sid, feed_id, ts(it), it.title, it.summary) for sid, it in rows])
+        self._cluster(
+            conn, [(sid, feed_id, ts(it), it.title, it.summary, it.fingerprint) for sid, it in rows]
+        )
         return ids
 
     def _update(self, conn: sqlite3.Connection, changed: list[tuple[int, ParsedItem]]) -> None:
@@ -444,13 +446,15 @@ class Store:
             self._clusters = index
         return self._clusters
 
-    def _cluster(self, conn: sqlite3.Connection, rows: list[tuple[int, int, float, str, str]]) -> None:
-        """Fingerprint new stories and attach each to the cluster of its best match."""
+    def _cluster(
+        self, conn: sqlite3.Connection, rows: Sequence[tuple[int, int, float, str, str, str]]
+    ) -> None:
+        """Fingerprint new stories (unless the parser did) and attach each to the cluster of its best match."""
         index = self._cluster_index(conn)
         fingerprints = []
         joins: dict[int, int] = {}
-        for sid, feed_id, ts, title, summary in sorted(rows, key=lambda r: r[2]):
-            fp = fingerprint(title, summary)
+        for sid, feed_id, ts, title, summary, dumped in sorted(rows, key=lambda r: r[2]):
+            fp = Fingerprint.load(dumped) if dumped else fingerprint(title, summary)
             cluster = None
             best = index.best_match(sid, feed_id, ts, fp)
             if best is not None:
@@ -470,7 +474,7 @@ class Store:
         """Fingerprint and cluster stories stored before clustering existed; returns how many."""
         conn = self.db.conn
         rows = conn.execute(
-            "SELECT id, feed_id, ts, title, summary FROM stories WHERE fingerprint = '' ORDER BY ts"
+            "SELECT id, feed_id, ts, title, summary, '' FROM stories WHERE fingerprint = '' ORDER BY ts"
         ).fetchall()
         if not rows:
             return 0
