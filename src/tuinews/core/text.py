@@ -36,12 +36,15 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 
 
+_C1_INTRODUCER = re.compile("[\x90-\x9f]")
+
+
 def strip_controls(text: str) -> str:
     """Remove escape sequences, control and bidi-control characters; keep \\n and \\t."""
     if not text:
         return ""
     text = _LINE_BREAKS.sub("\n", text)
-    if "\x1b" in text or any("\x90" <= ch <= "\x9f" for ch in text):
+    if "\x1b" in text or _C1_INTRODUCER.search(text):
         text = _ESC_STRING.sub("", text)
         text = _CSI.sub("", text)
         text = _ESC_OTHER.sub("", text)

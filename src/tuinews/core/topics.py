@@ -40,6 +40,9 @@ class Topic:
     by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(
         default_factory=dict, compare=False, hash=False
     )
+    exclude_by_first: Mapping[str, tuple[tuple[frozenset[str], ...], ...]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     @classmethod
     def compile(cls, name: str, terms: Iterable[str], exclude: Iterable[str] = ()) -> Topic:
@@ -50,7 +53,12 @@ class Topic:
         for phrase in stemmed:
             by_first.setdefault(phrase[0], []).append(phrase)
         index = {k: tuple(v) for k, v in by_first.items()}
-        return cls(name=name, terms=stemmed, exclude=masked, by_first=index)
+        excl: dict[str, list[tuple[frozenset[str], ...]]] = {}
+        for phrase in masked:
+            for form in phrase[0]:
+                excl.setdefault(form, []).append(phrase)
+        excl_index = {k: tuple(v) for k, v in excl.items()}
+        return cls(name=name, terms=stemmed, exclude=masked, by_first=index, exclude_by_first=excl_index)
 
     def matches_tokens(self, tokens: Sequence[str]) -> bool:
         """True when a term occurs in `tokens` outside every excluded phrase."""
@@ -81,11 +89,11 @@ class Topic:
     def _masked(self, tokens: Sequence[str]) -> list[bool]:
         masked = [False] * len(tokens)
         n = len(tokens)
-        for phrase in self.exclude:
-            size = len(phrase)
-            first = phrase[0]
-            for i in range(n - size + 1):
-                if tokens[i] in first and all(tokens[i + j] in phrase[j] for j in range(1, size)):
+        by_first = self.exclude_by_first
+        for i, token in enumerate(tokens):
+            for phrase in by_first.get(token, ()):
+                size = len(phrase)
+                if i + size <= n and all(tokens[i + j] in phrase[j] for j in range(1, size)):
                     for j in range(i, i + size):
                         masked[j] = True
         return masked

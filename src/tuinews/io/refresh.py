@@ -93,8 +93,9 @@ class Refresher:
             self._gate = None
 
     def shutdown(self) -> None:
-        """Stop the writer thread (after the last write)."""
+        """Stop the writer thread (after the last write) and the parser processes."""
         self._writer.shutdown(wait=True)
+        shared_pool().shutdown()
 
     async def write(self, func: Callable, *args: object) -> object:
         """Run a store write on the single writer thread."""

@@ -90,7 +90,8 @@ class StoryList(ScrollView, can_focus=True):
     StoryList > .story-list--match { color: $warning; text-style: bold underline; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: a cursor move repaints its two lines (watch_cursor), not the whole list
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to a story."""
