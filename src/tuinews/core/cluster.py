@@ -22,9 +22,10 @@ from tuinews.core.words import stem
 WINDOW = 36 * 3600.0
 THRESHOLD = 0.33
 CONTENT_THRESHOLD = 0.3
-MAX_CANDIDATES = 12
-CANDIDATE_TERMS = 10
+MAX_CANDIDATES = 16
+CANDIDATE_TERMS = 12
 MAX_POSTING = 80
+POSTING_SHARE = 0.01  # terms in more than 1% of recent stories do not find candidates
 NAME_WEIGHT = 1.5
 QUOTE_WEIGHT = 2.0
 TITLE_WEIGHT = 1.3
@@ -164,7 +165,8 @@ class ClusterIndex:
         # Candidates come from the rarest shared terms only: an event's own words are rare, and
         # scanning the posting lists of common words would cost more than it finds.
         df = self.df
-        rare = sorted((n, t) for t in terms if 0 < (n := df.get(t, 0)) <= MAX_POSTING)
+        cap = max(MAX_POSTING, int(POSTING_SHARE * len(self.docs)))
+        rare = sorted((n, t) for t in terms if 0 < (n := df.get(t, 0)) <= cap)
         hits: dict[int, int] = {}
         for _, term in rare[:CANDIDATE_TERMS]:
             for other in self.postings[term]:
