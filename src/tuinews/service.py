@@ -99,6 +99,7 @@ class Service:
         settings = self.config.settings
         if settings.keep_days or settings.max_stories_per_feed:
             await self.refresher.write(self.store.prune, settings.keep_days, settings.max_stories_per_feed)
+        await self.refresher.write(self.store.optimize)  # planner statistics follow the data
 
     # -- articles ------------------------------------------------------------
 

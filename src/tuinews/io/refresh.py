@@ -108,7 +108,7 @@ class Refresher:
         states: list[FeedState] = await self.write(
             self.store.feed_states, list(urls) if urls is not None else None
         )  # type: ignore[assignment]
-        titles = {f.url: f.title for f in await self.write(self.store.feeds)}  # type: ignore[attr-defined]
+        titles = {url: title for _, url, title, _ in await self.write(self.store.feed_index)}  # type: ignore[attr-defined]
         gate = self.gate
         tasks = [
             asyncio.ensure_future(self._one(state, titles.get(state.url, state.url), gate, force))

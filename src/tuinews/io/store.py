@@ -166,16 +166,29 @@ class Store:
     @_translate
     def feeds(self) -> list[FeedInfo]:
         """Active feeds with their health and story counts, in config order."""
+        conn = self.db.conn
+        # One grouped pass over the stories: per-feed count subqueries let the planner pick
+        # the read-state index and scan every unread story once per feed.
+        counts = {
+            feed_id: (total, unread or 0)
+            for feed_id, total, unread in conn.execute(
+                "SELECT feed_id, count(*), sum(read = 0) FROM stories WHERE hidden = 0 GROUP BY feed_id"
+            )
+        }
         sql = f"""
             SELECT f.id, f.url, {_FEED_TITLE}, f.tags, f.last_fetch_at, f.last_success_at,
-                   f.last_status, f.last_error, f.error_count, f.next_fetch_at,
-                   (SELECT count(*) FROM stories s WHERE s.feed_id = f.id),
-                   (SELECT count(*) FROM stories s WHERE s.feed_id = f.id AND s.read = 0)
+                   f.last_status, f.last_error, f.error_count, f.next_fetch_at
             FROM feeds f WHERE f.active = 1 ORDER BY f.id"""
         out = []
-        for r in self.db.conn.execute(sql):
-            out.append(FeedInfo(r[0], r[1], r[2], tuple(json.loads(r[3] or "[]")), *r[4:10], r[10], r[11]))
+        for r in conn.execute(sql):
+            total, unread = counts.get(r[0], (0, 0))
+            out.append(FeedInfo(r[0], r[1], r[2], tuple(json.loads(r[3] or "[]")), *r[4:10], total, unread))
         return out
+
+    @_translate
+    def optimize(self) -> None:
+        """Let SQLite refresh its planner statistics (cheap when nothing changed much)."""
+        self.db.conn.execute("PRAGMA optimize")
 
     @_translate
     def feed_index(self) -> list[tuple[int, str, str, tuple[str, ...]]]:
