@@ -185,10 +185,17 @@ class Store:
             out.append(FeedInfo(r[0], r[1], r[2], tuple(json.loads(r[3] or "[]")), *r[4:10], total, unread))
         return out
 
-    @_translate
     def optimize(self) -> None:
-        """Let SQLite refresh its planner statistics (cheap when nothing changed much)."""
-        self.db.conn.execute("PRAGMA optimize")
+        """Let SQLite refresh its planner statistics (cheap when nothing changed much).
+
+        Best effort: it takes the write lock first (so it waits for another writer
+        instead of failing on a lock upgrade), and a busy database just skips it.
+        """
+        try:
+            with self.db.write() as conn:
+                conn.execute("PRAGMA optimize")
+        except (sqlite3.Error, StorageError):
+            pass
 
     @_translate
     def feed_index(self) -> list[tuple[int, str, str, tuple[str, ...]]]:
