@@ -13,15 +13,33 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 PRELOAD = ["tuinews.io.feed_parse"]
+WATCH_SECONDS = 2.0
 
 
-def _warm() -> None:
-    """Import the parser in each worker before its first feed arrives."""
+def _warm(owner: int) -> None:
+    """Import the parser in each worker, and leave when the process that owns the pool is gone.
+
+    A `kill -9` of tuinews would otherwise orphan the workers: each holds pipe
+    ends the others wait on, so none of them ever sees end-of-file.
+    """
     import tuinews.io.feed_parse  # noqa: F401
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="tuinews-owner-watch", daemon=True).start()
 
 
 class ParsePool:
@@ -44,7 +62,9 @@ class ParsePool:
         try:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
+            pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_warm, initargs=(os.getpid(),)
+            )
             self.kind = "process"
             return pool
         except (OSError, ValueError, ImportError, NotImplementedError):
