@@ -439,5 +439,6 @@ def build_store(path: Path, corpus: Corpus) -> tuple[Store, dict[int, Synthetic]
     for feed, stories in by_feed(corpus):
         ids, _ = store.save_items(feed_ids[corpus.feeds[feed].url], [s.item for s in stories])
         labels.update(zip(ids, stories, strict=True))
+        store.cluster_pending()  # as the app does after each refresh
     store.db.conn.execute("ANALYZE")
     return store, labels

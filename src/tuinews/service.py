@@ -52,7 +52,6 @@ class Service:
             store.sync_feeds(config.feeds)
             store.set_filters(config.filters)
             store.ensure_topics()
-            store.ensure_clusters()
         except BaseException:
             store.close()
             raise
@@ -310,4 +309,10 @@ class Service:
 
     def related(self, story_id: int) -> Related:
         """The sidebar for a story: other outlets' reports of it, related stories, watched topics."""
+        if self.store.has_pending_clusters():
+            self.store.cluster_pending()
         return self.related_engine.answer(story_id)
+
+    def cluster_pending(self) -> list[int]:
+        """Group newly stored reports into events (after a refresh); returns the stories that changed."""
+        return self.store.cluster_pending()

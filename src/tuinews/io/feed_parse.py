@@ -18,6 +18,7 @@ from tuinews.core.keys import content_hash, story_key
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line, clean_text, strip_controls
 from tuinews.errors import ParseError
+from tuinews.io.fast_parse import parse_fast
 from tuinews.io.feed_bytes import cap_items, to_utf8
 from tuinews.io.html_text import html_to_text, looks_like_html
 from tuinews.io.jsonfeed import is_json_feed, parse_json_feed
@@ -41,12 +42,15 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     raw = body
     body, headers["content-type"], _ = to_utf8(body, original_type)
     body, found = cap_items(body, MAX_ITEMS)
-    result = feedparser.parse(
-        io.BytesIO(body),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    # Plain RSS 2.0 / Atom 1.0 read by lxml, with feedparser's exact result; None: feedparser reads it.
+    result = parse_fast(body, headers)
+    if result is None:
+        result = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     entries = result.get("entries") or []
     feed = result.get("feed") or {}
     warning = None

@@ -95,4 +95,11 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX stories_unclustered ON stories (id) WHERE fingerprint = '';
     """,
+    # 4: clustering happens after a refresh, not inside it; new stories wait with clustered = 0.
+    """
+    ALTER TABLE stories ADD COLUMN clustered INTEGER NOT NULL DEFAULT 1;
+    UPDATE stories SET clustered = 0 WHERE fingerprint = '';
+    DROP INDEX stories_unclustered;
+    CREATE INDEX stories_pending ON stories (ts) WHERE clustered = 0;
+    """,
 )

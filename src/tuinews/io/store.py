@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ class Store:
         self.db = Database(path)
         self.topics: tuple[Topic, ...] = tuple(Topic.compile(t.name, t.terms, t.exclude) for t in topics)
         self._clusters: ClusterIndex | None = None
+        self._cluster_lock = threading.Lock()
         self.rules: tuple[Rule, ...] = ()
         # Bumped whenever stories are added, so caches of derived answers know to drop.
         self.generation = 0
@@ -288,11 +290,12 @@ class Store:
 
         conn.executemany(
             """INSERT INTO stories (feed_id, key, guid, link, title, summary, content, author,
-                                    published, ts, first_seen, content_hash, read, hidden)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                    published, ts, first_seen, content_hash, read, hidden,
+                                    fingerprint, clustered)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""",
             [
                 (feed_id, it.key, it.guid, it.link, it.title, it.summary, it.content, it.author,
-                 it.published, ts(it), now, it.content_hash, *flags(it))
+                 it.published, ts(it), now, it.content_hash, *flags(it), it.fingerprint)
                 for it in items
             ],
         )  # fmt: skip
@@ -307,9 +310,6 @@ class Store:
             [(sid, it.title, it.summary) for sid, it in rows],
         )
         self._write_topics(conn, [(sid, it, ts(it)) for sid, it in rows])
-        self._cluster(
-            conn, [(sid, feed_id, ts(it), it.title, it.summary, it.fingerprint) for sid, it in rows]
-        )
         return ids
 
     def _update(self, conn: sqlite3.Connection, changed: list[tuple[int, ParsedItem]]) -> None:
@@ -454,11 +454,11 @@ class Store:
         """The in-memory index of recent stories, loaded on the first write that needs it."""
         if self._clusters is None:
             index = ClusterIndex()
-            newest = conn.execute("SELECT max(ts) FROM stories WHERE fingerprint != ''").fetchone()[0]
+            newest = conn.execute("SELECT max(ts) FROM stories WHERE clustered = 1").fetchone()[0]
             if newest is not None:
                 rows = conn.execute(
                     """SELECT id, feed_id, ts, fingerprint, cluster_id FROM stories
-                       WHERE fingerprint != '' AND ts >= ? ORDER BY ts""",
+                       WHERE clustered = 1 AND fingerprint != '' AND ts >= ? ORDER BY ts""",
                     (min(newest, time.time()) - CLUSTER_MEMORY,),
                 )
                 for sid, feed_id, ts, fp, cluster in rows:
@@ -468,7 +468,7 @@ class Store:
 
     def _cluster(
         self, conn: sqlite3.Connection, rows: Sequence[tuple[int, int, float, str, str, str]]
-    ) -> None:
+    ) -> list[int]:
         """Fingerprint new stories (unless the parser did) and attach each to the cluster of its best match."""
         index = self._cluster_index(conn)
         fingerprints = []
@@ -486,22 +486,40 @@ class Store:
                     joins[other] = other
             index.add(sid, feed_id, ts, fp, cluster)
             fingerprints.append((fp.dump(), cluster, sid))
-        conn.executemany("UPDATE stories SET fingerprint = ?, cluster_id = ? WHERE id = ?", fingerprints)
+        conn.executemany(
+            "UPDATE stories SET fingerprint = ?, cluster_id = ?, clustered = 1 WHERE id = ?", fingerprints
+        )
         conn.executemany("UPDATE stories SET cluster_id = ? WHERE id = ?", [(c, i) for i, c in joins.items()])
+        return [sid for _, cluster, sid in fingerprints if cluster is not None] + list(joins)
 
     @_translate
-    def ensure_clusters(self) -> int:
-        """Fingerprint and cluster stories stored before clustering existed; returns how many."""
-        conn = self.db.conn
-        rows = conn.execute(
-            "SELECT id, feed_id, ts, title, summary, '' FROM stories WHERE fingerprint = '' ORDER BY ts"
-        ).fetchall()
-        if not rows:
-            return 0
-        with self.db.write() as w:
-            for chunk in _chunks(rows, 2000):
-                self._cluster(w, list(chunk))
-        return len(rows)
+    def has_pending_clusters(self) -> bool:
+        """True when stories wait to be clustered."""
+        return (
+            self.db.conn.execute("SELECT 1 FROM stories WHERE clustered = 0 LIMIT 1").fetchone() is not None
+        )
+
+    @_translate
+    def cluster_pending(self, chunk: int = 2000) -> list[int]:
+        """Cluster the stories stored since the last pass, oldest first; returns the ids whose event changed.
+
+        Refreshes only store; grouping reports into events is this separate pass
+        (after a refresh in the app, on demand in the CLI), so a refresh of
+        thousands of new stories is not held up by it.
+        """
+        changed: list[int] = []
+        with self._cluster_lock:
+            while True:
+                rows = self.db.conn.execute(
+                    """SELECT id, feed_id, ts, title, summary, fingerprint FROM stories
+                       WHERE clustered = 0 ORDER BY ts LIMIT ?""",
+                    (chunk,),
+                ).fetchall()
+                if not rows:
+                    return changed
+                with self.db.write() as w:
+                    changed.extend(self._cluster(w, rows))
+                self.generation += 1
 
     @_translate
     def cluster_rows(self, story_id: int) -> list[tuple[StoryRow, str]]:

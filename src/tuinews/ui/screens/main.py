@@ -312,6 +312,7 @@ class MainScreen(Screen[None]):
             self.story_list.set_rows(message.rows, keep=True)
             if not self._started:
                 self._started = True
+                self._cluster_pending()  # stories a cron refresh stored since the last run
                 if self.refresh_on_start:
                     self.action_refresh()
         else:
@@ -690,11 +691,20 @@ class MainScreen(Screen[None]):
             self.story_list.update_rows(updates)
         self._update_status()
 
+    @work(thread=True, group="cluster", exclusive=True, exit_on_error=False)
+    def _cluster_pending(self) -> None:
+        """Group newly stored reports into events, then let the list regroup the rows that changed."""
+        changed = self.service.cluster_pending()
+        if changed:
+            self.post_message(RowsChanged(self.service.rows_by_ids(changed, self.view)))
+
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
         if self._flush_timer is not None:
             self._flush_timer.stop()
         self._flush_rows()
+        if any(o.new_count for o in message.outcomes):
+            self._cluster_pending()
         self.refreshing = False
         self.progress = ""
         if isinstance(self.app.screen, FeedHealth):
