@@ -59,7 +59,9 @@ def queries(titles: list[str], feeds: list[str], n: int, rng: random.Random) -> 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stories", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=400)
     args = parser.parse_args()
@@ -92,7 +94,9 @@ def main() -> int:
                 (f"%{word}%", f"%{word}%"),
             ).fetchall()
             like_ms.append((time.perf_counter() - t) * 1000)
-        print(f"search, {len(qs)} queries over {store.count():,} stories (results per query: median {pct(hits, 50)}):")
+        print(
+            f"search, {len(qs)} queries over {store.count():,} stories (results per query: median {pct(hits, 50)}):"
+        )
         print(f"  tuinews (FTS5 + qualifiers)  p50 {pct(fts_ms, 50):.1f} ms  p95 {pct(fts_ms, 95):.1f} ms  "
               f"max {max(fts_ms):.1f} ms   (budget p95 <= 50 ms)")  # fmt: skip
         print(f"  naive LIKE scan (comparison) p50 {pct(like_ms, 50):.1f} ms  p95 {pct(like_ms, 95):.1f} ms")

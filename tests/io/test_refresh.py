@@ -238,3 +238,14 @@ async def test_prefetch_stores_articles_and_their_text_is_searchable(server, wri
         "SELECT rowid FROM story_fts WHERE story_fts MATCH 'quokka'"
     ).fetchall()
     assert hits == [(out[url].new_ids[0],)]
+
+
+def test_a_stray_links_element_does_not_crash_the_feed() -> None:
+    from tuinews.io.feed_parse import parse_feed
+
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>One</title><guid>g1</guid><links>not a list</links></item></channel></rss>"
+    )
+    parsed = parse_feed(body, {"content-type": "application/rss+xml"}, "http://127.0.0.1:9/f.xml")
+    assert [i.title for i in parsed.items] == ["One"]

@@ -13,9 +13,10 @@ element handling of `parsers/strict.py` and `mixin.py`, the handlers of
 `namespaces/_base.py`, `urls._urljoin`, and the W3CDTF and RFC 822 date
 handlers.  Whatever is not mirrored is declined rather than guessed: a
 DOCTYPE, anything expat (feedparser's XML parser) or libxml2 rejects, xml:base,
-relative links, unknown elements with a feedparser handler, duplicate titles or
-summaries, dates outside the two formats.  `tests/io/test_fast_parse.py`
-checks identity on every corpus feed the fast path accepts.
+relative links and permalinks, elements with a feedparser handler not read
+here, two titles, ids or authors in one item, dates outside the two formats.
+`tests/io/test_fast_parse.py` checks identity on every corpus feed the fast
+path accepts and on thousands of generated ones.
 """
 
 from __future__ import annotations
@@ -23,15 +24,24 @@ from __future__ import annotations
 import datetime
 import pyexpat
 import re
+import threading
+import time
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
 from lxml import etree
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
-)
+_LOCAL = threading.local()  # one lxml parser per thread: a shared one serialises parse workers
+
+
+def _xml_parser() -> etree.XMLParser:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+        )
+    return parser
 
 
 class _Decline(Exception):
@@ -73,11 +83,10 @@ def _parse(body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise _Decline  # feedparser's replace_doctype rewrites these (even inside comments)
     try:
-        parser = pyexpat.ParserCreate(
-            None, " "
-        )  # xml.sax's expatreader with namespaces, as feedparser uses it
-        parser.Parse(data, True)
-        root = etree.fromstring(data, _PARSER)
+        # expat first, configured as xml.sax's namespace-aware reader feedparser uses: whatever
+        # it rejects sends feedparser to its lenient parser, so the stories would differ
+        pyexpat.ParserCreate(None, " ").Parse(data, True)
+        root = etree.fromstring(data, _xml_parser())
     except (pyexpat.ExpatError, etree.XMLSyntaxError):
         raise _Decline from None
     info = root.getroottree().docinfo
@@ -153,6 +162,7 @@ def _base_uri(content_location: str) -> str:
 # --- text as feedparser's pop() leaves it (mixin.py) -----------------------------------------------
 
 _CP1252 = {c: bytes([c]).decode("cp1252") for c in range(128, 160) if c not in (129, 141, 143, 144, 157)}
+_C1 = re.compile("[\x80-\x9f]")
 _ENTITY_IN_LINK = re.compile("&([A-Za-z0-9_]+);")
 
 
@@ -164,7 +174,7 @@ def _fixed(text: str) -> str:
         text = text.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    return text.translate(_CP1252)
+    return text.translate(_CP1252) if _C1.search(text) else text
 
 
 def _map_type(value: str) -> str:
@@ -176,6 +186,10 @@ def _map_type(value: str) -> str:
 
 _W3DTF = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:t(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(z|[+-]\d{2}:\d{2})?)?",
+    re.ASCII,
+)
+_MSSQL = re.compile(  # "2018-09-18 14:38:10 +08:00": w3dtf splits on whitespace when there is no T
+    r"(\d{4})-(\d{2})-(\d{2}) +(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?: +(z|[+-]\d{2}:\d{2}))?",
     re.ASCII,
 )
 _DAY_NAME = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?", re.ASCII)
@@ -198,14 +212,14 @@ _ZONES = {
 _RFC822_ZONES = _ZONES | {"met": 1, "mest": 2}
 
 
-def _parse_date(value: str) -> tuple[int, ...] | None:
+def _parse_date(value: str) -> time.struct_time | None:
     """feedparser's `_parse_date` for the W3CDTF and RFC 822 forms it reads without surprises."""
     if not value:
         return None
     if not value.isascii():
         raise _Decline
     text = value.lower()
-    m = _W3DTF.fullmatch(text)
+    m = _W3DTF.fullmatch(text) or _MSSQL.fullmatch(text)
     if m:
         year, month, day, hour, minute, second, zone = m.groups()
         clock = (int(hour or 0), int(minute or 0), int(second or 0))
@@ -217,7 +231,7 @@ def _parse_date(value: str) -> tuple[int, ...] | None:
     return _parse_rfc822(text.split())
 
 
-def _parse_rfc822(parts: list[str]) -> tuple[int, ...]:
+def _parse_rfc822(parts: list[str]) -> time.struct_time:
     if len(parts) == 6 and _DAY_NAME.fullmatch(parts[0]):
         parts = parts[1:]
     if len(parts) != 5:
@@ -245,7 +259,9 @@ def _parse_rfc822(parts: list[str]) -> tuple[int, ...]:
     return _utc(year, month, int(day), hms, hours, minutes)
 
 
-def _utc(year: int, month: int, day: int, clock: tuple[int, int, int], hours: int, minutes: int):
+def _utc(
+    year: int, month: int, day: int, clock: tuple[int, int, int], hours: int, minutes: int
+) -> time.struct_time:
     try:
         stamp = datetime.datetime(year, month, day, *clock)
         return (stamp - datetime.timedelta(0, 0, 0, 0, minutes, hours)).utctimetuple()
@@ -327,15 +343,45 @@ _KNOWN_NAMESPACES = {
     }.items()
 }
 _STANDARD_PREFIXES = frozenset(p.lower() for p in _KNOWN_NAMESPACES.values() if p)
-# Prefixes a namespace unknown to feedparser may not use: feedparser builds handler names
-# ("_start_media_title") and keys ("title_detail", "published_parsed") from them.
-_RESERVED_PREFIXES = _STANDARD_PREFIXES | {
-    "author", "authors", "channel", "content", "contributor", "contributors", "created",
-    "creativecommons", "entries", "entry", "expired", "feed", "generator", "guid", "href", "id",
-    "image", "info", "item", "license", "link", "links", "publisher", "published", "rights", "rss",
-    "source", "subtitle", "summary", "tags", "textinput", "title", "updated", "validity", "where",
-    "xmlns",
+# Element names with a feedparser handler (_start_<name> or _end_<name>, prefix joined by "_").
+# An element not listed, in a namespace feedparser knows, is only stored under its own name.
+_HANDLED = frozenset(
+    """
+    abstract author body category channel cloud content content_encoded contributor copyright
+    created creativecommons_license dc_author dc_contributor dc_creator dc_date dc_description
+    dc_language dc_publisher dc_rights dc_subject dc_title dcterms_created dcterms_issued
+    dcterms_modified dcterms_valid description email enclosure entry expirationdate feed
+    feedburner_browserfriendly fullitem generator geom georss_box georss_line georss_point
+    georss_polygon georss_where georssgeom gml_exterior gml_linearring gml_linestring gml_point
+    gml_polygon gml_pos gml_poslist guid height homepage id image info issued item itunes_author
+    itunes_block itunes_category itunes_email itunes_explicit itunes_image itunes_keywords
+    itunes_link itunes_name itunes_owner itunes_subtitle itunes_summary keywords language
+    lastbuilddate link managingeditor media_category media_content media_credit media_description
+    media_group media_keywords media_license media_player media_rating media_restriction
+    media_thumbnail media_title modified name newlocation psc_chapter psc_chapters pubdate published
+    rights rss source subtitle summary tagline tags textinput title updated uri url webmaster where
+    width xhtml_body cc_license
+    """.split()
+)
+# Prefixes a namespace unknown to feedparser may not use: feedparser would build handler
+# names ("_start_media_title") or keys ("title_detail", "published_parsed") from them.
+_RESERVED_PREFIXES = {name.split("_", 1)[0] for name in _HANDLED if "_" in name} | {
+    "author", "authors", "channel", "contributors", "created", "entries", "entry", "expired", "feed",
+    "generator", "guid", "href", "id", "info", "item", "license", "link", "links", "publisher",
+    "published", "rights", "rss", "source", "subtitle", "summary", "tags", "textinput", "title",
+    "updated", "validity", "where", "xmlns",
 }  # fmt: skip
+# Keys feedparser fills or reads by name (FeedParserDict.keymap included): an unhandled
+# plain element with one of these names would overwrite them.
+_STRUCTURAL_KEYS = frozenset(
+    """
+    authors category channel contributors copyright date description enclosures entries guidislink
+    href image issued items language license link links media_content media_credit media_player
+    media_rating media_restriction media_thumbnail modified newlocation source tagline tags
+    textinput url where
+    """.split()
+)
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9-]*", re.ASCII)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -385,9 +431,12 @@ class _Names:
             return f"{self.unknown[uri]}:{local}".lower()
         return f"{known}:{local}".lower() if known else local.lower()
 
-    def is_foreign(self, name: str) -> bool:
-        """True for an element of a namespace feedparser does not know (stored as "prefix_name")."""
-        return name.partition(":")[0] in self.foreign if ":" in name else False
+    def passed(self, name: str) -> bool:
+        """True for an element feedparser only stores under its own name (no handler, no key we read)."""
+        prefix, colon, local = name.partition(":")
+        if not colon:
+            return name not in _HANDLED and name not in _STRUCTURAL_KEYS and bool(_PLAIN_NAME.fullmatch(name))
+        return prefix in self.foreign or f"{prefix}_{local}" not in _HANDLED
 
 
 def _known(uri: str) -> str | None:
@@ -401,10 +450,11 @@ def _known(uri: str) -> str | None:
 
 _NONE: frozenset[str] = frozenset()
 _ANY = None  # any plain attribute (never xml:base or a namespaced one)
+_TYPE = frozenset({"type"})
 _TEXT_TYPES = ("text/plain", "text/html")
 _TITLES = ("title", "dc:title")
-_SUMMARIES = ("description", "dc:description", "summary")
-_FEED_SUMMARIES = ("description", "dc:description", "itunes:summary")
+_DESCRIPTIONS = ("description", "dc:description", "media:description")  # feed level: the subtitle
+_SUMMARIES = ("summary", "itunes:summary")
 _CONTENTS = ("content:encoded", "content")
 _AUTHORS = ("author", "dc:creator", "dc:author", "itunes:author", "managingeditor")
 _DATES = {
@@ -416,56 +466,35 @@ _DATES = {
 }
 _LINK_ATTRS = frozenset({"href", "rel", "type", "hreflang", "title", "length"})
 _CATEGORY_ATTRS = frozenset({"domain", "term", "scheme", "label"})
-# Elements whose feedparser handling touches none of the title, link, id, summary,
-# content, author or dates, with the attributes allowed on them.  The ones with a
-# feedparser handler were read one by one (tests/io/test_fast_parse.py lists which);
-# the others have none, and feedparser only stores them under their own name.
-_ENTRY_LEAVES: dict[str, frozenset[str] | None] = {
+# Handled elements whose handlers touch none of title, link, id, summary, content, author
+# or dates (each read in namespaces/*.py), with the attributes allowed on them.
+_HARMLESS: dict[str, frozenset[str] | None] = {
     "category": _CATEGORY_ATTRS,
+    "media:category": _CATEGORY_ATTRS,
     "dc:subject": _NONE,
+    "keywords": _NONE,
     "itunes:category": frozenset({"text"}),
+    "itunes:image": frozenset({"href"}),
     "enclosure": frozenset({"url", "length", "type"}),
     "source": frozenset({"url"}),
-    "itunes:image": frozenset({"href"}),
+    "generator": frozenset({"uri", "version"}),
+    "cloud": frozenset({"domain", "port", "path", "registerprocedure", "protocol"}),
+    **dict.fromkeys(("rights", "dc:rights", "copyright", "subtitle", "itunes:subtitle", "tagline"), _TYPE),
     **dict.fromkeys(
         (
-            "comments", "rights", "dc:rights", "copyright", "dc:publisher", "dc:contributor",
-            "dc:identifier", "dc:format", "dc:type", "dc:source", "dc:relation", "dc:coverage",
-            "slash:comments", "slash:department", "slash:section", "slash:hit_parade", "wfw:comment",
-            "wfw:commentrss", "feedburner:origlink", "feedburner:origenclosurelink", "thr:total",
-            "itunes:subtitle", "itunes:duration", "itunes:explicit", "itunes:episodetype",
-            "itunes:episode", "itunes:season", "itunes:title", "itunes:block", "itunes:keywords",
+            "language", "dc:language", "webmaster", "dc:publisher", "dc:contributor", "itunes:explicit",
+            "itunes:block", "itunes:keywords", "media:keywords",
         ),
         _NONE,
     ),
-}  # fmt: skip
-_MEDIA_LEAVES: dict[str, frozenset[str] | None] = {
-    "media:category": _CATEGORY_ATTRS,
     **dict.fromkeys(
         (
-            "media:thumbnail", "media:credit", "media:copyright", "media:keywords", "media:hash",
-            "media:text", "media:rating", "media:restriction", "media:license", "media:player",
-            "media:status",
+            "media:thumbnail", "media:credit", "media:rating", "media:restriction", "media:license",
+            "media:player",
         ),
         _ANY,
     ),
 }  # fmt: skip
-_FEED_LEAVES: dict[str, frozenset[str] | None] = {
-    **_ENTRY_LEAVES,
-    **_MEDIA_LEAVES,
-    "generator": frozenset({"uri", "version"}),
-    "cloud": frozenset({"domain", "port", "path", "registerprocedure", "protocol"}),
-    **dict.fromkeys(
-        (
-            "language", "dc:language", "subtitle", "webmaster", "docs", "ttl", "rating", "icon", "logo",
-            "sy:updateperiod", "sy:updatefrequency", "sy:updatebase", "feedburner:info",
-            "feedburner:feedflare", "feedburner:emailserviceid", "feedburner:feedburnerhostname",
-            "itunes:new-feed-url", "itunes:type", "itunes:complete",
-        ),
-        _NONE,
-    ),
-}  # fmt: skip
-_ENTRY_LEAVES |= _MEDIA_LEAVES
 _FEED_CONTAINERS = {
     "image": frozenset({"url", "title", "link", "width", "height", "description"}),
     "skiphours": frozenset({"hour"}),
@@ -475,11 +504,18 @@ _FEED_CONTAINERS = {
 
 
 class _Walk:
-    """One document: its base URI and tag names, and the element walk that mirrors feedparser."""
+    """One document: its base URI and tag names, and the element walk that mirrors feedparser.
+
+    `has_content` is feedparser's `hasContent`: set by content elements, cleared
+    only at the end of an entry, so it carries from the channel into the first
+    item.  While it is clear, a second summary-like element in the same context
+    is read as content (`_start_description`, `_start_summary`).
+    """
 
     def __init__(self, root: Any, base: str) -> None:
         self.name = _Names(root)
         self.base = base
+        self.has_content = False
 
     # -- documents -----------------------------------------------------------------------------
 
@@ -497,60 +533,66 @@ class _Walk:
         self.attrs(top, _NONE)  # channel attributes (CDF) would set the link
         feed: dict[str, Any] = {"links": []}
         entries = []
-        titles = summaries = 0
+        titles = 0
         for el in self.elements(top):
             name = self.name(el.tag)
             if name == entry_name:
                 entries.append(self.entry(el))
+                self.has_content = False
             elif name in _TITLES:
                 titles += 1
                 feed["title"] = self.content(el)
-            elif name in _FEED_SUMMARIES:
-                summaries += 1  # a second one would be read as content, and hasContent leaks
-                self.content(el)
             elif name in _FEED_CONTAINERS:
                 self.container(el, _FEED_CONTAINERS[name])
             else:
-                self.common(el, name, feed, _FEED_LEAVES, in_entry=False)
-        if titles > 1 or summaries > 1:
-            raise _Decline  # feedparser keeps the first non-empty title
+                self.common(el, name, feed, level=0, in_entry=False)
+        if titles > 1:
+            raise _Decline  # feedparser keeps the first non-empty one
         out = {key: feed[key] for key in ("title", "link") if key in feed}
         return {"feed": out, "entries": entries, "version": version, "bozo": False}
 
     def entry(self, item: Any) -> dict[str, Any]:
         self.attrs(item, _NONE)  # rdf:about and CDF attributes would set the id and link
         entry: dict[str, Any] = {"links": []}
-        counts = dict.fromkeys(("title", "summary", "content", "id", "author"), 0)
-        media_titles = 0
+        titles = ids = authors = sources = 0
+        media_titles: list[int] = []
         for el in self.elements(item):
             name = self.name(el.tag)
             if name in _TITLES:
-                counts["title"] += 1
+                titles += 1
                 entry["title"] = self.content(el)
-            elif name in _SUMMARIES:
-                counts["summary"] += 1
-                entry["summary"] = self.content(el)
-            elif name in _CONTENTS:
-                counts["content"] += 1
-                value = self.content(el)
-                entry["content"] = [{"value": value}]
-                entry.setdefault("summary", value)  # _end_content copies text and HTML content
             elif name in ("media:content", "media:group"):
-                media_titles += self.media(el, name)
+                media_titles += self.media(el, name, entry, level=1)
+            elif name == "media:title":
+                self.content(el)
+                media_titles.append(0)
             else:
-                counts["id"] += name in ("guid", "id")
-                counts["author"] += name in _AUTHORS
-                self.common(el, name, entry, _ENTRY_LEAVES, in_entry=True)
-        if max(counts.values()) > 1 or (media_titles and not counts["title"]):
-            raise _Decline  # a nested media:title never beats the item's own <title>, only stands in
+                sources += name == "source"  # resets title_depth: a later media:title would win
+                ids += name in ("guid", "id")
+                authors += name in _AUTHORS
+                self.common(el, name, entry, level=0, in_entry=True)
+        if titles > 1 or ids > 1 or authors > 1:
+            raise _Decline  # feedparser's choice among them depends on depths and order
+        if media_titles and (titles != 1 or (0 in media_titles and (sources or not entry["title"]))):
+            # media:title is read as a title; the item's own non-empty title always wins
+            # over one beside it, and any title over a nested one (title_depth, property_depth_map)
+            raise _Decline
+        entry.pop("_summary_level", None)
         if "id" in entry:
             entry["guid"] = entry["id"]
         return entry
 
     # -- elements read in both feeds and entries -----------------------------------------------
 
-    def common(self, el: Any, name: str, ctx: dict[str, Any], leaves: dict, *, in_entry: bool) -> None:
-        if name == "link":
+    def common(self, el: Any, name: str, ctx: dict[str, Any], *, level: int, in_entry: bool) -> None:
+        if name in _DESCRIPTIONS or name in _SUMMARIES:
+            self.summary(el, name, ctx, level=level, in_entry=in_entry)
+        elif name in _CONTENTS:
+            value = self.content(el)
+            self.has_content = True
+            ctx.setdefault("content", []).append({"value": value})
+            ctx.setdefault("summary", value)  # _end_content copies text and HTML content
+        elif name == "link":
             self.link(el, ctx, in_entry=in_entry)
         elif name in ("guid", "id"):
             self.guid(el, ctx)
@@ -560,12 +602,26 @@ class _Walk:
             ctx["author"] = self.author(el)
         elif name == "contributor":
             self.author(el)
-        elif name in leaves:
-            self.text(el, leaves[name])
-        elif self.name.is_foreign(name):
+        elif name in _HARMLESS:
+            self.text(el, _HARMLESS[name])
+        elif self.name.passed(name):
             self.text(el, _ANY)
         else:
             raise _Decline
+
+    def summary(self, el: Any, name: str, ctx: dict[str, Any], *, level: int, in_entry: bool) -> None:
+        """_start_description / _start_summary: the summary, or content when one is already there."""
+        value = self.content(el)
+        if "summary" in ctx and not self.has_content:
+            self.has_content = True
+            ctx.setdefault("content", []).append({"value": value})
+        elif in_entry:
+            stored = ctx.get("_summary_level")  # property_depth_map: a deeper one never overwrites
+            if stored is None or level <= stored:
+                ctx["summary"] = value
+                ctx["_summary_level"] = level
+        elif name in _SUMMARIES:
+            ctx["summary"] = value  # at feed level a description becomes the subtitle instead
 
     def link(self, el: Any, ctx: dict[str, Any], *, in_entry: bool) -> None:
         """_start_link and pop('link'): an href attribute (Atom) or the element's text (RSS)."""
@@ -583,7 +639,7 @@ class _Walk:
             return
         if attrs:
             raise _Decline
-        text = self.text(el, _NONE).strip()
+        text = self.leaf(el).strip()
         if text:
             if not _ABSOLUTE_LINK.match(text):
                 raise _Decline
@@ -602,7 +658,7 @@ class _Walk:
         """_start_guid and _end_guid: a permalink is joined to the base and stands in for a missing link."""
         attrs = self.attrs(el, frozenset({"ispermalink"}))
         is_link = attrs.get("ispermalink", "true") == "true"  # case-sensitive in feedparser
-        text = self.text(el, frozenset({"ispermalink"})).strip()
+        text = self.leaf(el).strip()
         if text and is_link:
             if not _ABSOLUTE_ID.match(text):
                 raise _Decline  # relative: feedparser joins it to the feed URL
@@ -629,23 +685,25 @@ class _Walk:
             return f"{name} ({email})"
         return name or email or ""
 
-    def media(self, el: Any, name: str) -> int:
-        """media:content and media:group; returns how many media:title they hold."""
+    def media(self, el: Any, name: str, entry: dict[str, Any], *, level: int) -> list[int]:
+        """media:content and media:group; returns the levels of the media:title inside."""
         self.attrs(el, _ANY)
-        titles = 0
+        titles = []
         for child in self.elements(el):
             inner = self.name(child.tag)
             if inner == "media:content" and name == "media:group":
-                titles += self.media(child, inner)
+                titles += self.media(child, inner, entry, level=level + 1)
             elif inner == "media:title":
                 self.content(child)
-                titles += 1
-            elif inner in _MEDIA_LEAVES:
-                self.text(child, _MEDIA_LEAVES[inner])
-            elif self.name.is_foreign(inner):
+                titles.append(level)
+            elif inner == "media:description":
+                self.summary(child, inner, entry, level=level, in_entry=True)
+            elif inner in _HARMLESS and inner.startswith("media:"):
+                self.text(child, _HARMLESS[inner])
+            elif self.name.passed(inner):
                 self.text(child, _ANY)
             else:
-                raise _Decline  # media:description, for one, turns into the item's content
+                raise _Decline
         return titles
 
     def container(self, el: Any, allowed: frozenset[str]) -> None:
@@ -659,22 +717,29 @@ class _Walk:
 
     def content(self, el: Any) -> str:
         """title, summary and content: push_content/pop_content with a text or HTML type."""
-        attrs = self.attrs(el, frozenset({"type"}))
+        attrs = self.attrs(el, _TYPE)
         if "type" in attrs and _map_type(attrs["type"]) not in _TEXT_TYPES:
             raise _Decline  # xhtml is rebuilt from elements; other types are base64-decoded
-        return _fixed(self.text(el, frozenset({"type"})).strip())
+        return _fixed(self.leaf(el).strip())
 
     def text(self, el: Any, allowed: frozenset[str] | None) -> str:
+        self.attrs(el, allowed)
+        return self.leaf(el)
+
+    @staticmethod
+    def leaf(el: Any) -> str:
         """A leaf's text: with children (even comments) feedparser's pieces would differ."""
         if len(el):
             raise _Decline
-        self.attrs(el, allowed)
         return el.text or ""
 
     def attrs(self, el: Any, allowed: frozenset[str] | None) -> dict[str, str]:
         """Attributes as feedparser's handlers see them: names lower-cased, rel and type values too."""
         out: dict[str, str] = {}
-        for key, value in el.attrib.items():
+        attrib = el.attrib
+        if not attrib:
+            return out
+        for key, value in attrib.items():
             if key == _XML_LANG:
                 continue
             low = key.lower()

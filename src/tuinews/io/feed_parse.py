@@ -141,8 +141,11 @@ def _text_of(obj: Any, key: str) -> str:
 
 
 def _first_href(entry: Any) -> str | None:
-    for link in entry.get("links") or []:
-        if link.get("href") and link.get("rel", "alternate") == "alternate":
+    links = entry.get("links")
+    if not isinstance(links, list):  # a stray <links>text</links> element lands here as a string
+        return None
+    for link in links:
+        if isinstance(link, dict) and link.get("href") and link.get("rel", "alternate") == "alternate":
             return link["href"]
     return None
 
