@@ -86,7 +86,9 @@ class Service:
         if self._refresher is None:
             from tuinews.io.refresh import Refresher
 
-            self._refresher = Refresher(self.store, self.config.settings, transport=self._transport)
+            self._refresher = Refresher(
+                self.store, self.config.settings, transport=self._transport, topics=self.config.topics
+            )
         return self._refresher
 
     async def refresh(

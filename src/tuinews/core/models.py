@@ -20,6 +20,7 @@ class ParsedItem:
     published: float | None
     content_hash: str
     fingerprint: str = ""  # Fingerprint.dump(), when the parser computed it
+    topics: tuple[str, ...] | None = None  # watched topics it matches, when the parser matched them
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,18 @@ from __future__ import annotations
 import calendar
 import io
 import re
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
+from tuinews.config import TopicConfig
 from tuinews.core.dates import checked_date
 from tuinews.core.fingerprint import fingerprint
 from tuinews.core.keys import content_hash, story_key
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line, clean_text, strip_controls
+from tuinews.core.topics import Topic, matching_topics
 from tuinews.errors import ParseError
 from tuinews.io.fast_parse import parse_fast
 from tuinews.io.feed_bytes import cap_items, to_utf8
@@ -30,8 +35,30 @@ MAX_CONTENT = 200_000
 MAX_FIELD = 2_000
 
 
-def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
-    """Parse a feed body; raise ParseError with a human reason when it is not a feed."""
+def parse_feed(
+    body: bytes, headers: dict[str, str], url: str, topics: Sequence[TopicConfig] = ()
+) -> ParsedFeed:
+    """Parse a feed body; raise ParseError with a human reason when it is not a feed.
+
+    With `topics`, each item also carries the watched topics it matches, so that
+    matching runs here, in a parse worker, instead of on the database writer.
+    """
+    parsed = _parse(body, headers, url)
+    if not topics:
+        return parsed
+    compiled = _compiled(tuple(topics))
+    items = tuple(
+        replace(it, topics=matching_topics(compiled, f"{it.title}\n{it.summary}")) for it in parsed.items
+    )
+    return replace(parsed, items=items)
+
+
+@lru_cache(maxsize=8)
+def _compiled(topics: tuple[TopicConfig, ...]) -> tuple[Topic, ...]:
+    return tuple(Topic.compile(t.name, t.terms, t.exclude) for t in topics)
+
+
+def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     if is_json_feed(body, headers.get("content-type", "")):
         return parse_json_feed(body, url, make_item)
     import feedparser  # deferred: costs ~100 ms of import on start-up

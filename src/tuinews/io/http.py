@@ -22,6 +22,7 @@ from tuinews.errors import FetchError
 
 CHUNK_LIMIT = 256 * 1024  # most decompressed bytes produced per step
 REDIRECTS = (301, 302, 303, 307, 308)
+DRAIN_LIMIT = 64 * 1024  # bytes read from a 304 or redirect body so the connection stays open
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,15 @@ async def _fetch(
         try:
             async with client.stream("GET", current, headers=headers) as resp:
                 if resp.status_code in REDIRECTS and "location" in resp.headers:
+                    await _drain(resp)
                     current = urljoin(current, resp.headers["location"].strip())
                     if urlsplit(current).scheme.lower() not in ("http", "https"):
                         raise FetchError(f"redirected to a non-http(s) address ({_short(current)})")
                     continue
                 if resp.status_code == 304:
+                    await _drain(
+                        resp
+                    )  # an unread response cannot go back to the pool: drain it for keep-alive
                     return Response(current, 304, _headers(resp.headers))
                 if resp.status_code >= 400:
                     raise FetchError(_status_text(resp), resp.status_code, _headers(resp.headers))
@@ -157,6 +162,15 @@ def check_url(url: str) -> None:
         raise FetchError(f"not an http(s) address ({_short(url)})")
     if not parts.hostname:
         raise FetchError(f"address has no host ({_short(url)})")
+
+
+async def _drain(resp: httpx.Response, limit: int = DRAIN_LIMIT) -> None:
+    """Read a response that should be empty, so its connection can be reused (a big one is just closed)."""
+    seen = 0
+    async for raw in resp.aiter_raw():
+        seen += len(raw)
+        if seen > limit:
+            return
 
 
 async def _read_body(resp: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:

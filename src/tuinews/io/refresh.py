@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 
 import httpx
 
-from tuinews.config import Settings
+from tuinews.config import Settings, TopicConfig
 from tuinews.core import schedule
 from tuinews.core.models import FeedOutcome, ParsedFeed
 from tuinews.errors import ParseError, TuinewsError
@@ -55,16 +55,20 @@ class Refresher:
         parse: ParseFunc | None = None,
         parse_executor: Executor | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        topics: Sequence[TopicConfig] = (),
     ) -> None:
         self.store = store
         self.settings = settings
         self.limits = limits_from(settings)
+        default_parser = parse is None
         if parse is None:
             from tuinews.io.feed_parse import parse_feed
 
             parse = parse_feed
         self._parse = parse
         self._parse_executor = parse_executor
+        # The default parser also matches watched topics, in the worker (a custom one need not).
+        self._parse_topics: tuple[object, ...] = (tuple(topics),) if default_parser and topics else ()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuinews-writer")
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -110,8 +114,10 @@ class Refresher:
         )  # type: ignore[assignment]
         titles = {url: title for _, url, title, _ in await self.write(self.store.feed_index)}  # type: ignore[attr-defined]
         gate = self.gate
+        # Unchanged feeds only need "fetched at, status": one transaction for all of them, at the end.
+        unchanged: list[tuple[int, int, float | None]] = []
         tasks = [
-            asyncio.ensure_future(self._one(state, titles.get(state.url, state.url), gate, force))
+            asyncio.ensure_future(self._one(state, titles.get(state.url, state.url), gate, force, unchanged))
             for state in states
         ]
         try:
@@ -121,8 +127,17 @@ class Refresher:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if unchanged:
+                await self.write(self.store.record_unchanged, unchanged)
 
-    async def _one(self, state: FeedState, title: str, gate: HostGate, force: bool) -> FeedOutcome:
+    async def _one(
+        self,
+        state: FeedState,
+        title: str,
+        gate: HostGate,
+        force: bool,
+        unchanged: list[tuple[int, int, float | None]],
+    ) -> FeedOutcome:
         now = time.time()
         if not force and state.next_fetch_at and state.next_fetch_at > now:
             when = datetime.fromtimestamp(state.next_fetch_at).strftime("%H:%M")
@@ -130,7 +145,7 @@ class Refresher:
             return FeedOutcome(state.url, title, "skipped", error=f"waiting until {when} {why}")
         try:
             async with gate.overall, gate.host(state.url):
-                return await self._fetch_and_store(state, title)
+                return await self._fetch_and_store(state, title, unchanged)
         except asyncio.CancelledError:
             raise
         except TuinewsError as exc:
@@ -150,7 +165,9 @@ class Refresher:
         except TuinewsError:
             pass  # the outcome still reports the feed's failure
 
-    async def _fetch_and_store(self, state: FeedState, title: str) -> FeedOutcome:
+    async def _fetch_and_store(
+        self, state: FeedState, title: str, unchanged: list[tuple[int, int, float | None]]
+    ) -> FeedOutcome:
         resp = await fetch(
             self.client,
             state.url,
@@ -162,13 +179,13 @@ class Refresher:
         now = time.time()
         next_at = schedule.after_success(resp.headers, now)
         if resp.not_modified:
-            await self.write(self._record_same, state.id, resp.status, next_at)
+            unchanged.append((state.id, resp.status, next_at))
             return FeedOutcome(state.url, title, "not_modified", status=304)
         etag = header(resp.headers, "etag")
         last_modified = header(resp.headers, "last-modified")
         digest = hashlib.sha1(resp.body).hexdigest()
         if not etag and not last_modified and state.body_hash == digest:
-            await self.write(self._record_same, state.id, resp.status, next_at)
+            unchanged.append((state.id, resp.status, next_at))
             return FeedOutcome(state.url, title, "not_modified", status=resp.status)
         loop = asyncio.get_running_loop()
         pool = shared_pool() if self._parse_executor is None else None
@@ -179,6 +196,7 @@ class Refresher:
                 resp.body,
                 resp.headers,
                 resp.url,
+                *self._parse_topics,
             )
         except ParseError:
             raise
@@ -217,9 +235,4 @@ class Refresher:
             warning=warning,
             status=resp.status,
             new_ids=tuple(new_ids),
-        )
-
-    def _record_same(self, feed_id: int, status: int, next_at: float | None) -> None:
-        self.store.record_fetch(
-            feed_id, status=status, error=None, next_fetch_at=next_at, keep_validators=True
         )

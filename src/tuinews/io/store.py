@@ -242,6 +242,17 @@ class Store:
                     (etag, last_modified, body_hash, feed_id),
                 )
 
+    @_translate
+    def record_unchanged(self, rows: Sequence[tuple[int, int, float | None]]) -> None:
+        """Mark feeds fetched and unchanged (304 or same body): (feed id, status, next fetch) each."""
+        now = time.time()
+        with self.db.write() as conn:
+            conn.executemany(
+                """UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = ?,
+                   last_error = NULL, error_count = 0, next_fetch_at = ? WHERE id = ?""",
+                [(now, now, status, next_at, feed_id) for feed_id, status, next_at in rows],
+            )
+
     # -- stories: writes -----------------------------------------------------
 
     @_translate
@@ -349,9 +360,13 @@ class Store:
         if not self.topics:
             return
         pairs = []
+        known = {t.name for t in self.topics}
         for sid, it, ts in rows:
-            for name in matching_topics(self.topics, f"{it.title}\n{it.summary}"):
-                pairs.append((name, sid, ts))
+            if it.topics is not None:
+                names = [n for n in it.topics if n in known]
+            else:
+                names = list(matching_topics(self.topics, f"{it.title}\n{it.summary}"))
+            pairs.extend((name, sid, ts) for name in names)
         conn.executemany("INSERT OR IGNORE INTO story_topics (topic, story_id, ts) VALUES (?, ?, ?)", pairs)
 
     # -- killfile and housekeeping ----------------------------------------------
