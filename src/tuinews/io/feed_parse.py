@@ -17,7 +17,6 @@ from typing import Any
 
 from tuinews.config import TopicConfig
 from tuinews.core.dates import checked_date
-from tuinews.core.fingerprint import fingerprint
 from tuinews.core.keys import content_hash, story_key
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line, clean_text, strip_controls
@@ -137,7 +136,6 @@ def make_item(
         author=author,
         published=published,
         content_hash=digest,
-        fingerprint=fingerprint(title, summary).dump(),  # computed here, in the parse worker, not the writer
     )
 
 

@@ -24,7 +24,7 @@ from tuinews.core.models import FeedOutcome, ParsedFeed
 from tuinews.errors import ParseError, TuinewsError
 from tuinews.io.http import HostGate, Limits, fetch, header, make_client
 from tuinews.io.parse_pool import BrokenProcessPool, shared_pool
-from tuinews.io.store import FeedState, Store
+from tuinews.io.store import FeedState, Fetched, Store
 
 FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "
@@ -206,20 +206,11 @@ class Refresher:
             raise ParseError("the parser process died on this feed (too large or malformed)") from None
         except Exception as exc:  # parser crash on hostile bytes: the feed fails, not the refresh
             raise ParseError(f"could not parse ({exc.__class__.__name__})") from None
-        new_ids, updated = await self.write(self.store.save_items, state.id, parsed.items)  # type: ignore[misc]
-        await self.write(
-            lambda: self.store.record_fetch(
-                state.id,
-                status=resp.status,
-                error=None,
-                etag=etag,
-                last_modified=last_modified,
-                body_hash=digest,
-                title=parsed.title,
-                site_url=parsed.link,
-                next_fetch_at=next_at,
-            )
-        )
+        fetched = Fetched(resp.status, etag, last_modified, digest, parsed.title, parsed.link, next_at)
+        # One transaction per feed: its new and changed stories together with its validators.
+        new_ids, updated = await self.write(
+            lambda: self.store.save_items(state.id, parsed.items, fetched=fetched)
+        )  # type: ignore[misc]
         warning = parsed.warning
         if resp.truncated:
             cut = f"response cut off at {self.limits.max_bytes:,} bytes"

@@ -68,6 +68,35 @@ class CachedArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetched:
+    """How a successful fetch went: stored with the feed's new items, in the same transaction."""
+
+    status: int | None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    title: str | None = None
+    site_url: str | None = None
+    next_fetch_at: float | None = None
+
+
+def _record_success(
+    conn: sqlite3.Connection, feed_id: int, rec: Fetched, now: float, keep_validators: bool = False
+) -> None:
+    conn.execute(
+        """UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = ?,
+           last_error = NULL, error_count = 0, next_fetch_at = ?,
+           title = coalesce(?, title), site_url = coalesce(?, site_url) WHERE id = ?""",
+        (now, now, rec.status, rec.next_fetch_at, rec.title or None, rec.site_url, feed_id),
+    )
+    if not keep_validators:
+        conn.execute(
+            "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
+            (rec.etag, rec.last_modified, rec.body_hash, feed_id),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class FeedState:
     """What a refresh needs to know about a feed before fetching it."""
 
@@ -230,17 +259,8 @@ class Store:
                     (now, status, error, next_fetch_at, feed_id),
                 )
                 return
-            conn.execute(
-                """UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = ?,
-                   last_error = NULL, error_count = 0, next_fetch_at = ?,
-                   title = coalesce(?, title), site_url = coalesce(?, site_url) WHERE id = ?""",
-                (now, now, status, next_fetch_at, title or None, site_url, feed_id),
-            )
-            if not keep_validators:
-                conn.execute(
-                    "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
-                    (etag, last_modified, body_hash, feed_id),
-                )
+            record = Fetched(status, etag, last_modified, body_hash, title, site_url, next_fetch_at)
+            _record_success(conn, feed_id, record, now, keep_validators)
 
     @_translate
     def record_unchanged(self, rows: Sequence[tuple[int, int, float | None]]) -> None:
@@ -257,10 +277,20 @@ class Store:
 
     @_translate
     def save_items(
-        self, feed_id: int, items: Sequence[ParsedItem], now: float | None = None
+        self,
+        feed_id: int,
+        items: Sequence[ParsedItem],
+        now: float | None = None,
+        fetched: Fetched | None = None,
     ) -> tuple[list[int], int]:
-        """Insert new items, update changed ones; return (new story ids, updated count)."""
+        """Insert new items, update changed ones (and record the fetch, in the same transaction).
+
+        Returns (new story ids, updated count).
+        """
         if not items:
+            if fetched is not None:
+                with self.db.write() as conn:
+                    _record_success(conn, feed_id, fetched, time.time() if now is None else now)
             return [], 0
         unique: dict[str, ParsedItem] = {}
         for it in items:
@@ -285,6 +315,8 @@ class Store:
             inserted = self._insert(conn, feed_id, fresh, now) if fresh else {}
             if changed:
                 self._update(conn, changed)
+            if fetched is not None:
+                _record_success(conn, feed_id, fetched, now)
         if inserted or changed:
             self.generation += 1
         return [inserted[it.key] for it in items if it.key in inserted], len(changed)
