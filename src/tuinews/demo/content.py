@@ -42,7 +42,7 @@ def manifest() -> list[dict[str, Any]]:
 
 
 def fill(template: str, base: str, now: float | None = None) -> str:
-    """Replace the placeholders of a feed or page template."""
+    """Replace the {{BASE}} / {{DATE}} / {{ISODATE}} tokens of a feed or page template."""
     now = time.time() if now is None else now
 
     def sub(m: re.Match[str]) -> str:
@@ -62,6 +62,18 @@ def feed_template(stem: str) -> str:
     return (DATA / "feeds" / f"{stem}.xml").read_text(encoding="utf-8")
 
 
+_INCLUDE = re.compile(r"\{\{INCLUDE:([\w-]+)\}\}\n")
+
+
 def article_templates() -> dict[str, str]:
-    """slug -> raw page template."""
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((DATA / "articles").glob("*.html"))}
+    """slug -> raw page template, with each outlet's shared page furniture put back in.
+
+    An outlet's pages share most of their markup (icon sprite, masthead, cookie
+    banner, rails, footer); it is kept once under `data/furniture/` and pulled in
+    where a page says `{{INCLUDE:name}}`.
+    """
+    furniture = {p.stem: p.read_text(encoding="utf-8") for p in (DATA / "furniture").glob("*.html")}
+    return {
+        p.stem: _INCLUDE.sub(lambda m: furniture[m.group(1)], p.read_text(encoding="utf-8"))
+        for p in sorted((DATA / "articles").glob("*.html"))
+    }
