@@ -27,6 +27,14 @@ def age(ts: float, now: float | None = None) -> str:
     return duration(seconds)
 
 
+def ago(ts: float, now: float | None = None) -> str:
+    """Age as a phrase for prose and tables: 'just now', '5m ago', 'in 2025'."""
+    text = age(ts, now)
+    if text == "now":
+        return "just now"
+    return f"in {text}" if text.isdigit() else f"{text} ago"
+
+
 def duration(seconds: float) -> str:
     """Compact span of time: 'now', '5m', '3h', '2d', '3w', '1y'."""
     if seconds < 60:

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from tuinews.core.dates import age, duration
+from tuinews.core.dates import ago, duration
 from tuinews.core.models import FeedInfo
 
 META = Style(dim=True)
@@ -39,7 +39,7 @@ def health_rows(feeds: list[FeedInfo], now: float | None = None) -> list[tuple[s
             mark = Text("✓", GOOD)
         else:
             mark = Text("·", META)
-        success = Text(f"{age(f.last_success_at, now)} ago" if f.last_success_at else "never", META)
+        success = Text(ago(f.last_success_at, now) if f.last_success_at else "never", META)
         status = Text(
             str(f.last_status) if f.last_status else "—", BAD if (f.last_status or 0) >= 400 else META
         )
