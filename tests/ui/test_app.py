@@ -639,4 +639,5 @@ async def test_typing_in_search_is_never_held_up_and_stale_results_are_dropped(w
         assert typed < 1.0  # keys are not waiting for searches
         await pilot.pause(0.3)
         await settle(pilot)
-        assert titles(app) == ["Interest rates held at 4%"]  # the last text's results, not an earlier prefix's
+        # the last text's results, not an earlier prefix's
+        assert titles(app) == ["Interest rates held at 4%"]
