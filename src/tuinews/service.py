@@ -100,6 +100,7 @@ class Service:
         settings = self.config.settings
         if settings.keep_days or settings.max_stories_per_feed:
             await self.refresher.write(self.store.prune, settings.keep_days, settings.max_stories_per_feed)
+        await self.refresher.write(self.store.index_pending)  # the new stories, in one batch
         await self.refresher.write(self.store.optimize)  # planner statistics follow the data
 
     # -- articles ------------------------------------------------------------
@@ -313,6 +314,8 @@ class Service:
         """The sidebar for a story: other outlets' reports of it, related stories, watched topics."""
         if self.store.has_pending_clusters():
             self.store.cluster_pending()
+        if self.store.has_pending_index():
+            self.store.index_pending()
         return self.related_engine.answer(story_id)
 
     def cluster_pending(self) -> list[int]:

@@ -130,16 +130,40 @@ def test_topics_are_matched_on_save_and_exclusions_hold(store: Store) -> None:
     assert [r.title for r in others] == ["Dockers strike"]
 
 
-def test_fts_index_follows_saves_and_updates(store: Store) -> None:
+def _fts(store: Store, word: str) -> list[int]:
+    return [
+        r[0] for r in store.db.conn.execute("SELECT rowid FROM story_fts WHERE story_fts MATCH ?", (word,))
+    ]
+
+
+def test_fts_index_catches_up_in_one_pass_and_follows_updates(store: Store) -> None:
     fid = feed_id(store)
-    ids, _ = store.save_items(fid, [item(1, title="Kwarteng rejects e-ballots")])
-    hits = store.db.conn.execute("SELECT rowid FROM story_fts WHERE story_fts MATCH 'kwarteng'").fetchall()
-    assert hits == [(ids[0],)]
+    ids, _ = store.save_items(fid, [item(1, title="Kwarteng rejects e-ballots"), item(2, title="Dock vote")])
+    assert store.has_pending_index() and _fts(store, "kwarteng") == []  # saved, not indexed yet
+    assert store.index_pending() == 2
+    assert not store.has_pending_index() and store.index_pending() == 0
+    assert _fts(store, "kwarteng") == [ids[0]]
     store.save_items(fid, [item(1, title="Minister rejects e-ballots")])
-    assert (
-        store.db.conn.execute("SELECT count(*) FROM story_fts WHERE story_fts MATCH 'kwarteng'").fetchone()[0]
-        == 0
-    )
+    assert _fts(store, "kwarteng") == [] and _fts(store, "minister") == [ids[0]]
+
+
+def test_search_and_sidebar_never_miss_a_story_the_index_has_not_caught_up_with(store: Store) -> None:
+    fid = feed_id(store)
+    ids, _ = store.save_items(fid, [item(1, title="Quokka census")])
+    store.save_article(ids[0], url="https://x/1", text="wombat numbers fall")  # before it is indexed
+    assert [r.id for r in store.search("quokka", StoryFilter())] == ids
+    assert [r.id for r in store.search("wombat", StoryFilter())] == ids  # the article text joined in
+
+
+def test_pruning_the_newest_story_does_not_leave_its_reused_id_unindexed(store: Store) -> None:
+    fid = feed_id(store)
+    old, _ = store.save_items(fid, [item(1, title="Old quokka")], now=1000.0)
+    store.index_pending()
+    assert store.prune(keep_days=1, max_per_feed=0, now=10 * 86400.0) == 1
+    new, _ = store.save_items(fid, [item(2, title="New wombat")], now=10 * 86400.0)
+    assert new == old  # SQLite hands the freed id out again
+    store.index_pending()
+    assert _fts(store, "wombat") == new and _fts(store, "quokka") == []
 
 
 def test_removed_feed_is_hidden_not_deleted(store: Store) -> None:

@@ -32,17 +32,28 @@ _CONTROLS = re.compile(
     "\ud800-\udfff\ufffe\uffff]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u3000]")  # any _SPACES character but " "
 _BLANK_LINES = re.compile(r"\n{3,}")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 
 
 _C1_INTRODUCER = re.compile("[\x90-\x9f]")
+# Every character any rule above touches: text without one (nearly all of it) needs one pass, not four.
+_ANY_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\ufffe\uffff]"
+)
+# Whitespace left at a line's ends once controls are gone and runs of _SPACES are one space.
+_LINE_EDGES = re.compile("[ \u1680\u202f\u205f]*\n[ \u1680\u202f\u205f]*")
+_RARE_EDGE = re.compile("[\u1680\u202f\u205f]")
 
 
 def strip_controls(text: str) -> str:
     """Remove escape sequences, control and bidi-control characters; keep \\n and \\t."""
     if not text:
         return ""
+    if _ANY_CONTROL.search(text) is None:
+        return text
     text = _LINE_BREAKS.sub("\n", text)
     if "\x1b" in text or _C1_INTRODUCER.search(text):
         text = _ESC_STRING.sub("", text)
@@ -58,8 +69,16 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit * 2:
         text = text[: limit * 2]
     text = strip_controls(text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    # Each rewrite runs only when plain substring tests say it has work: a regex pass per
+    # rule costs more than everything else here, and most text needs none of them.
+    wide = not text.isascii()
+    if "  " in text or "\t" in text or (wide and _ODD_SPACE.search(text)):
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text or (wide and _RARE_EDGE.search(text)):
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    text = text.strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

@@ -60,15 +60,20 @@ class Topic:
         excl_index = {k: tuple(v) for k, v in excl.items()}
         return cls(name=name, terms=stemmed, exclude=masked, by_first=index, exclude_by_first=excl_index)
 
-    def matches_tokens(self, tokens: Sequence[str]) -> bool:
-        """True when a term occurs in `tokens` outside every excluded phrase."""
+    def matches_tokens(self, tokens: Sequence[str], stems: Sequence[str] | None = None) -> bool:
+        """True when a term occurs in `tokens` outside every excluded phrase.
+
+        `stems` (the tokens' stems, in order) saves stemming again when several
+        topics are matched against one text.
+        """
         if not tokens:
             return False
-        stems = [stem(t) for t in tokens]
+        if stems is None:
+            stems = list(map(stem, tokens))
         by_first = self.by_first
-        hits = [i for i, s in enumerate(stems) if s in by_first]
-        if not hits:
+        if by_first.keys().isdisjoint(stems):
             return False
+        hits = [i for i, s in enumerate(stems) if s in by_first]
         masked: list[bool] | None = None
         n = len(tokens)
         for i in hits:
@@ -87,11 +92,13 @@ class Topic:
         return self.matches_tokens(words(text))
 
     def _masked(self, tokens: Sequence[str]) -> list[bool]:
-        masked = [False] * len(tokens)
         n = len(tokens)
+        masked = [False] * n
         by_first = self.exclude_by_first
-        for i, token in enumerate(tokens):
-            for phrase in by_first.get(token, ()):
+        if by_first.keys().isdisjoint(tokens):
+            return masked
+        for i in [i for i, token in enumerate(tokens) if token in by_first]:
+            for phrase in by_first[tokens[i]]:
                 size = len(phrase)
                 if i + size <= n and all(tokens[i + j] in phrase[j] for j in range(1, size)):
                     for j in range(i, i + size):
@@ -104,4 +111,7 @@ def matching_topics(topics: Sequence[Topic], text: str) -> tuple[str, ...]:
     if not topics:
         return ()
     tokens = words(text)
-    return tuple(t.name for t in topics if t.matches_tokens(tokens))
+    if not tokens:
+        return ()
+    stems = list(map(stem, tokens))
+    return tuple(t.name for t in topics if t.matches_tokens(tokens, stems))

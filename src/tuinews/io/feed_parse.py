@@ -11,8 +11,7 @@ import calendar
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from tuinews.config import TopicConfig
@@ -42,14 +41,7 @@ def parse_feed(
     With `topics`, each item also carries the watched topics it matches, so that
     matching runs here, in a parse worker, instead of on the database writer.
     """
-    parsed = _parse(body, headers, url)
-    if not topics:
-        return parsed
-    compiled = _compiled(tuple(topics))
-    items = tuple(
-        replace(it, topics=matching_topics(compiled, f"{it.title}\n{it.summary}")) for it in parsed.items
-    )
-    return replace(parsed, items=items)
+    return _parse(body, headers, url, _compiled(tuple(topics)) if topics else ())
 
 
 @lru_cache(maxsize=8)
@@ -57,9 +49,9 @@ def _compiled(topics: tuple[TopicConfig, ...]) -> tuple[Topic, ...]:
     return tuple(Topic.compile(t.name, t.terms, t.exclude) for t in topics)
 
 
-def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, ...]) -> ParsedFeed:
     if is_json_feed(body, headers.get("content-type", "")):
-        return parse_json_feed(body, url, make_item)
+        return parse_json_feed(body, url, partial(make_item, topics=topics))
     import feedparser  # deferred: costs ~100 ms of import on start-up
 
     headers = {k.lower(): v for k, v in headers.items()}
@@ -89,7 +81,7 @@ def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
             warning = f"malformed feed, read leniently ({_exc_text(exc)})"
     elif not entries and not result.get("version"):
         raise ParseError(_not_a_feed_reason(raw, original_type, None))
-    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e)) is not None]
+    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e, topics)) is not None]
     found = found or len(entries)
     if found > MAX_ITEMS:
         note = f"kept the first {MAX_ITEMS} of {found:,} items"
@@ -111,8 +103,12 @@ def make_item(
     content_html: str,
     author: str,
     published: float | None,
+    topics: Sequence[Topic] = (),
 ) -> ParsedItem:
-    """Build a cleaned, capped item (shared by the XML and JSON Feed paths)."""
+    """Build a cleaned, capped item (shared by the XML and JSON Feed paths).
+
+    With `topics`, the item also carries the names of the watched topics it matches.
+    """
     guid = clean_line(guid, MAX_FIELD) or None
     link = _url(link)
     title = clean_line(title, MAX_TITLE)
@@ -136,10 +132,11 @@ def make_item(
         author=author,
         published=published,
         content_hash=digest,
+        topics=matching_topics(topics, f"{title}\n{summary}") if topics else None,
     )
 
 
-def _entry(entry: Any) -> ParsedItem | None:
+def _entry(entry: Any, topics: Sequence[Topic] = ()) -> ParsedItem | None:
     title = _text_of(entry, "title")
     summary = entry.get("summary") or ""
     contents = entry.get("content") or []
@@ -154,6 +151,7 @@ def _entry(entry: Any) -> ParsedItem | None:
         content_html=content,
         author=entry.get("author") or "",
         published=_date(entry),
+        topics=topics,
     )
 
 

@@ -102,4 +102,9 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX stories_unclustered;
     CREATE INDEX stories_pending ON stories (ts) WHERE clustered = 0;
     """,
+    # 5: the full-text index catches up in batches after a refresh (Store.index_pending); every
+    # story up to meta 'fts_upto' is indexed.  Existing databases were indexed story by story.
+    """
+    INSERT OR REPLACE INTO meta (key, value) SELECT 'fts_upto', coalesce(max(id), 0) FROM stories;
+    """,
 )
