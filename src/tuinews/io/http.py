@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tuinews.errors import FetchError
+from tuinews.io.transport import AsyncioTransport
 
 CHUNK_LIMIT = 256 * 1024  # most decompressed bytes produced per step
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -59,8 +60,7 @@ def make_client(limits: Limits, transport: httpx.AsyncBaseTransport | None = Non
         timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=limits.total_seconds),
         follow_redirects=False,
         headers={"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-        transport=transport,
+        transport=transport or AsyncioTransport(),
         trust_env=False,
     )
 
