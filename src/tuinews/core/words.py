@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-zA-Z0-9]+")  # _WORD on ASCII text, at half the cost
 # Suffixes removed by `stem`, longest first; a stem keeps at least three letters.
 _SUFFIXES = ("ings", "ers", "ing", "ies", "ed", "er", "es", "s")
 
@@ -22,7 +23,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens; hyphens and apostrophes split words ("striker's" -> striker, s)."""
-    return _WORD.findall(fold(text))
+    folded = fold(text)
+    return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
 
 
 @lru_cache(maxsize=65536)

@@ -32,6 +32,10 @@ FEED_ACCEPT = (
 )
 
 ParseFunc = Callable[[bytes, dict[str, str], str], ParsedFeed]
+# New stories between full-text index passes during a refresh: big enough that FTS5
+# indexes cheaply, small enough that the pass overlaps with fetching and parsing
+# instead of all of it waiting for the end.
+INDEX_EVERY = 4000
 
 
 def limits_from(settings: Settings, *, article: bool = False) -> Limits:
@@ -73,6 +77,8 @@ class Refresher:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._gate: HostGate | None = None
+        self._unindexed = 0
+        self._index_jobs: list[asyncio.Future[object]] = []
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -129,6 +135,8 @@ class Refresher:
             await asyncio.gather(*tasks, return_exceptions=True)
             if unchanged:
                 await self.write(self.store.record_unchanged, unchanged)
+            jobs, self._index_jobs = self._index_jobs, []
+            await asyncio.gather(*jobs, return_exceptions=True)  # a failed pass is redone by the next
 
     async def _one(
         self,
@@ -211,6 +219,11 @@ class Refresher:
         new_ids, updated = await self.write(
             lambda: self.store.save_items(state.id, parsed.items, fetched=fetched)
         )  # type: ignore[misc]
+        self._unindexed += len(new_ids)
+        if self._unindexed >= INDEX_EVERY:
+            self._unindexed = 0
+            loop = asyncio.get_running_loop()
+            self._index_jobs.append(loop.run_in_executor(self._writer, self.store.index_pending))
         warning = parsed.warning
         if resp.truncated:
             cut = f"response cut off at {self.limits.max_bytes:,} bytes"
