@@ -35,3 +35,14 @@ def test_service_defers_network_and_parsing_imports() -> None:
     loaded = imported_after("tuinews.service")
     for heavy in ("httpx", "feedparser", "readability", "lxml"):
         assert heavy not in loaded, heavy
+
+
+def test_the_first_paint_path_defers_what_it_does_not_show() -> None:
+    """Everything the first screen does not need is imported after it is painted (issue 7)."""
+    loaded = imported_after("tuinews.cli, tuinews.ui.app")
+    deferred = (
+        "httpx", "feedparser", "readability", "lxml", "tuinews.io.refresh",
+        "tuinews.core.cluster", "tuinews.core.fingerprint", "tuinews.ui.screens.errors",
+        "tuinews.ui.screens.feeds", "tuinews.ui.screens.links", "tuinews.ui.screens.prompt",
+    )  # fmt: skip
+    assert [m for m in deferred if m in loaded] == []

@@ -38,6 +38,18 @@ async def test_stored_stories_paint_at_start_newest_first(world: World) -> None:
         assert "All stories · 6 stories" in text
 
 
+async def test_rows_read_before_start_are_in_the_very_first_frame(world: World) -> None:
+    from tuinews.core.models import View
+
+    first = world.service.rows(View(), None, 2)  # what run_app reads before the app starts
+    app = world.app(first_rows=first)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert titles(app)[:2] == [r.title for r in first]  # before any worker has answered
+        await settle(pilot)
+        assert len(titles(app)) == 6  # the rest of the view followed, nothing twice
+        assert "All stories · 6 stories" in screen_text(app)
+
+
 async def test_markup_in_titles_shows_literally(world: World) -> None:
     app = world.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:

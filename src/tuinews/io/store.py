@@ -16,16 +16,18 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuinews.config import FeedConfig, FilterConfig, TopicConfig
-from tuinews.core.cluster import ClusterIndex
 from tuinews.core.dates import FUTURE_SLACK
-from tuinews.core.fingerprint import Fingerprint, fingerprint
 from tuinews.core.killfile import Rule, compile_rules, verdict
 from tuinews.core.models import FeedInfo, ParsedItem, Story, StoryRow
 from tuinews.core.topics import Topic, matching_topics
 from tuinews.errors import StorageError
 from tuinews.io.db import Database
+
+if TYPE_CHECKING:  # clustering is imported by the pass that needs it, after the first paint
+    from tuinews.core.cluster import ClusterIndex
 
 CHUNK = 500
 CLUSTER_MEMORY = 7 * 86400.0
@@ -507,6 +509,9 @@ class Store:
 
     def _cluster_index(self, conn: sqlite3.Connection) -> ClusterIndex:
         """The in-memory index of recent stories, loaded on the first write that needs it."""
+        from tuinews.core.cluster import ClusterIndex
+        from tuinews.core.fingerprint import Fingerprint
+
         if self._clusters is None:
             index = ClusterIndex()
             newest = conn.execute("SELECT max(ts) FROM stories WHERE clustered = 1").fetchone()[0]
@@ -525,6 +530,8 @@ class Store:
         self, conn: sqlite3.Connection, rows: Sequence[tuple[int, int, float, str, str, str]]
     ) -> list[int]:
         """Fingerprint new stories (unless the parser did) and attach each to the cluster of its best match."""
+        from tuinews.core.fingerprint import Fingerprint, fingerprint
+
         index = self._cluster_index(conn)
         fingerprints = []
         joins: dict[int, int] = {}

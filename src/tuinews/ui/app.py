@@ -14,9 +14,10 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tuinews import __version__
+from tuinews.core.models import StoryRow, View
 from tuinews.service import Service
 from tuinews.ui.screens.help import key_label
-from tuinews.ui.screens.main import MainScreen
+from tuinews.ui.screens.main import FIRST_PAGE, MainScreen
 from tuinews.ui.widgets.reader_pane import ReaderPane
 from tuinews.ui.widgets.related_sidebar import RelatedSidebar
 from tuinews.ui.widgets.story_list import StoryList
@@ -43,8 +44,10 @@ class TuinewsApp(App[None]):
         refresh_on_start: bool = True,
         title_suffix: str = "",
         theme: str | None = None,
+        first_rows: list[StoryRow] | None = None,
     ) -> None:
         super().__init__()
+        self._first_rows = first_rows
         self.service = service
         self._open_url = open_url or self._browser
         self.refresh_on_start = refresh_on_start
@@ -55,7 +58,8 @@ class TuinewsApp(App[None]):
     def on_mount(self) -> None:
         if self.service.config.keys:
             self.set_keymap(dict(self.service.config.keys))
-        self.push_screen(MainScreen(self.service, refresh_on_start=self.refresh_on_start))
+        first, self._first_rows = self._first_rows, None
+        self.push_screen(MainScreen(self.service, refresh_on_start=self.refresh_on_start, first_rows=first))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
@@ -152,6 +156,9 @@ def build_app(service: Service, **kwargs: object) -> TuinewsApp:
 def run_app(service: Service, **kwargs: object) -> int:
     """Run the app to completion and release the service."""
     kwargs.setdefault("theme", service.config.settings.theme or service.store.meta(THEME_KEY))
+    # What the first screen shows, read before the app starts (like the theme): one indexed
+    # query of FIRST_PAGE rows, and the first paint shows stories rather than an empty list.
+    kwargs.setdefault("first_rows", service.rows(View(), None, FIRST_PAGE))
     app = build_app(service, **kwargs)
     try:
         app.run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -33,17 +34,13 @@ from tuinews.ui.messages import (
     SearchResults,
     StoryReady,
 )
-from tuinews.ui.screens.errors import FeedHealth
-from tuinews.ui.screens.feeds import FeedPicker, picker_entries
-from tuinews.ui.screens.help import HelpScreen
-from tuinews.ui.screens.links import LinkPicker
-from tuinews.ui.screens.prompt import Prompt
 from tuinews.ui.widgets.reader_pane import ReaderPane
 from tuinews.ui.widgets.related_sidebar import RelatedSidebar
 from tuinews.ui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
     from tuinews.service import Service
+    from tuinews.ui.screens.errors import FeedHealth
 
 FIRST_PAGE = 200
 PAGE = 5000
@@ -107,7 +104,11 @@ class MainScreen(Screen[None]):
         Binding("escape", "escape", "Back", show=False, id="app.escape"),
     ]
 
-    def __init__(self, service: Service, *, refresh_on_start: bool = True) -> None:
+    def __init__(
+        self, service: Service, *, refresh_on_start: bool = True, first_rows: list[StoryRow] | None = None
+    ) -> None:
+        """`first_rows`: the first page of the all-stories view, read before the app started, so
+        that the first paint already shows stories instead of waiting for a worker's answer."""
         super().__init__()
         self.service = service
         self.view = View()
@@ -127,6 +128,8 @@ class MainScreen(Screen[None]):
         self._undo: list[list[int]] = []
         self._before_search: View | None = None
         self._started = False
+        self._first_paint = threading.Event()
+        self._first_rows = first_rows  # set once the first rows are on screen
 
     # -- layout ------------------------------------------------------------------
 
@@ -163,7 +166,8 @@ class MainScreen(Screen[None]):
         self.reader.border_title = "Reader"
         self.story_list.focus()
         self.sidebar.show(None)
-        self.load_view(self.view)
+        first, self._first_rows = self._first_rows, None
+        self.load_view(self.view, first)
         minutes = self.service.config.settings.refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
@@ -188,8 +192,11 @@ class MainScreen(Screen[None]):
 
     # -- list loading --------------------------------------------------------------
 
-    def load_view(self, view: View) -> None:
-        """Show a view: first page at once, the rest in keyset pages behind it."""
+    def load_view(self, view: View, first: list[StoryRow] | None = None) -> None:
+        """Show a view: first page at once, the rest in keyset pages behind it.
+
+        `first`: the view's first page when it is already at hand (start-up).
+        """
         if self._before_search is not None and view.kind != "search":
             self._before_search = None
             self.query_one("#list-pane").remove_class("-searching")
@@ -200,20 +207,27 @@ class MainScreen(Screen[None]):
         self.generation += 1
         self.total = None
         self._update_status()
-        self._load_rows(view, self.generation)
+        if first is not None:
+            self._rows_loaded(RowsLoaded(self.generation, first, True))
+        self._load_rows(view, self.generation, first)
 
     @work(thread=True, group="list", exclusive=True, exit_on_error=False)
-    def _load_rows(self, view: View, generation: int) -> None:
+    def _load_rows(self, view: View, generation: int, first: list[StoryRow] | None = None) -> None:
         worker = self._current_worker()
         if view.kind == "search":  # a saved search: ranked results, one page
             rows, query = self.service.search(view.value or "", limit=1000)
             self.app.call_from_thread(self.story_list.set_highlight, query.highlight)
             self.post_message(RowsLoaded(generation, rows, True, len(rows)))
             return
-        first = self.service.rows(view, None, FIRST_PAGE)
-        self.post_message(RowsLoaded(generation, first, True))
+        given = first is not None  # handed over with an unknown page size: always look further
+        if first is None:
+            first = self.service.rows(view, None, FIRST_PAGE)
+            self.post_message(RowsLoaded(generation, first, True))
+        # At start-up the rest waits for the first paint: building rows holds the GIL, and the
+        # user is waiting to see the first screen, not the 50,000th row.
+        self._first_paint.wait(timeout=1.0)
         total = len(first)
-        after = (first[-1].ts, first[-1].id) if len(first) == FIRST_PAGE else None
+        after = (first[-1].ts, first[-1].id) if first and (given or len(first) == FIRST_PAGE) else None
         while after is not None and not (worker and worker.is_cancelled):
             page = self.service.rows(view, after, PAGE)
             total += len(page)
@@ -292,6 +306,14 @@ class MainScreen(Screen[None]):
         elif self._before_search is not None:
             self.close_search()
 
+    def _after_first_paint(self) -> None:
+        """Start-up work that is not needed to show the first screen: the rest of the list,
+        clustering what a cron refresh stored since the last run, the start-up refresh."""
+        self._first_paint.set()
+        self._cluster_pending()
+        if self.refresh_on_start:
+            self.action_refresh()
+
     def _current_worker(self) -> Worker | None:
         from textual.worker import get_current_worker
 
@@ -313,9 +335,7 @@ class MainScreen(Screen[None]):
             self.story_list.set_rows(message.rows, keep=True)
             if not self._started:
                 self._started = True
-                self._cluster_pending()  # stories a cron refresh stored since the last run
-                if self.refresh_on_start:
-                    self.action_refresh()
+                self.call_after_refresh(self._after_first_paint)
         else:
             self.story_list.append_rows(message.rows)
         if message.total is not None:
@@ -390,6 +410,8 @@ class MainScreen(Screen[None]):
         def chosen(number: int | None) -> None:
             if number is not None:
                 self.action_open_link(number)
+
+        from tuinews.ui.screens.links import LinkPicker
 
         self.app.push_screen(LinkPicker(self.reader_links), chosen)
 
@@ -580,6 +602,8 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from tuinews.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.app.help_sections(), self.app.keymap_view()))  # type: ignore[attr-defined]
 
     def action_quit(self) -> None:
@@ -594,6 +618,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="picker", exclusive=True, exit_on_error=False)
     def _open_picker(self) -> None:
+        from tuinews.ui.screens.feeds import picker_entries
+
         feeds = self.service.feeds()
         entries = picker_entries(
             feeds,
@@ -606,6 +632,8 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._show_picker, entries)
 
     def _show_picker(self, entries: list) -> None:
+        from tuinews.ui.screens.feeds import FeedPicker
+
         def chosen(view: View | None) -> None:
             if view is not None and (view.kind, view.value) != (self.view.kind, self.view.value):
                 self.story_list.set_rows([], keep=False)
@@ -619,6 +647,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="errors", exclusive=True, exit_on_error=False)
     def _open_errors(self) -> None:
+        from tuinews.ui.screens.errors import FeedHealth
+
         feeds = self.service.feeds()
         self.app.call_from_thread(self.app.push_screen, FeedHealth(feeds, self.retry_feeds))
 
@@ -711,6 +741,8 @@ class MainScreen(Screen[None]):
             self._cluster_pending()
         self.refreshing = False
         self.progress = ""
+        from tuinews.ui.screens.errors import FeedHealth
+
         if isinstance(self.app.screen, FeedHealth):
             self._reload_health(self.app.screen)
         failed = [o for o in message.outcomes if o.kind == "error"]
@@ -741,6 +773,8 @@ class MainScreen(Screen[None]):
         def chosen(path: str | None) -> None:
             if path:
                 self._import(path)
+
+        from tuinews.ui.screens.prompt import Prompt
 
         self.app.push_screen(
             Prompt("Import feeds", "Path of an OPML file, a newsboat urls file or nom's config.yml:"), chosen
@@ -783,6 +817,8 @@ class MainScreen(Screen[None]):
         def chosen(path: str | None) -> None:
             if path:
                 self._export(path)
+
+        from tuinews.ui.screens.prompt import Prompt
 
         self.app.push_screen(
             Prompt("Export feeds as OPML", "Write the OPML file to:", "~/tuinews-feeds.opml"), chosen
