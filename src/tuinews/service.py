@@ -318,6 +318,10 @@ class Service:
             self.store.index_pending()
         return self.related_engine.answer(story_id)
 
+    def cached_related(self, story_id: int) -> Related | None:
+        """The sidebar for a story if it was already worked out (no query runs), else None."""
+        return self._related.cached(story_id) if self._related is not None else None
+
     def cluster_pending(self) -> list[int]:
         """Group newly stored reports into events (after a refresh); returns the stories that changed."""
         return self.store.cluster_pending()

@@ -229,6 +229,22 @@ async def test_sidebar_lists_other_strike_stories_never_the_air_strike(world: Wo
         assert "No related coverage" in screen_text(app)
 
 
+async def test_the_next_storys_sidebar_is_ready_before_j_is_pressed(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(RelatedSidebar)
+        story_list = app.screen.query_one(StoryList)
+        following = story_list.rows[1].id
+        assert sidebar.story_id == story_list.rows[0].id
+        assert world.service.cached_related(following) is not None  # worked out in the background
+        await pilot.press("j")
+        await pilot.pause(0.01)  # well inside the sidebar's 60 ms debounce
+        assert sidebar.story_id == following
+        await settle(pilot)  # and the one after it is worked out while the user reads
+        assert world.service.cached_related(story_list.rows[2].id) is not None
+
+
 async def test_enter_on_a_sidebar_row_opens_that_story(world: World) -> None:
     app = world.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:

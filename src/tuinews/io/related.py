@@ -73,6 +73,13 @@ class RelatedEngine:
                 self._cache.popitem(last=False)
         return result
 
+    def cached(self, story_id: int) -> Related | None:
+        """The cached answer for a story, or None; never computes (cheap enough for the UI thread)."""
+        with self._lock:
+            if self.store.generation != self._generation:
+                return None
+            return self._cache.get(story_id)
+
     # -- computing -------------------------------------------------------------
 
     def _compute(self, story_id: int) -> Related:

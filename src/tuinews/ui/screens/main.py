@@ -352,6 +352,12 @@ class MainScreen(Screen[None]):
         if self._related_timer is not None:
             self._related_timer.stop()
         story_id = message.row.id
+        known = self.service.cached_related(story_id)
+        if known is not None:  # worked out ahead (a neighbour of the last story): in this frame
+            self.sidebar.show(known)
+            # then the next one, so that a run of j stays ahead; after the repaint, because the
+            # worker holds the GIL for a few milliseconds
+            self.call_after_refresh(self._warm_neighbours, story_id)
         self._related_timer = self.set_timer(RELATED_DEBOUNCE, lambda: self._load_related(story_id))
 
     @work(thread=True, group="related", exclusive=True, exit_on_error=False)
@@ -369,6 +375,26 @@ class MainScreen(Screen[None]):
         rows = self.story_list.rows
         ids = [rows[i].id for i in (index, index + 1, index - 1, index + 2) if 0 <= i < len(rows)]
         self._prefetch(ids, group="prefetch-near")
+        self._warm_neighbours(story_id)
+
+    def _warm_neighbours(self, story_id: int) -> None:
+        index = self.story_list.index_of(story_id)
+        if index is None:
+            return
+        rows = self.story_list.rows
+        ids = [rows[i].id for i in (index + 1, index - 1) if 0 <= i < len(rows)]
+        ids = [i for i in ids if self.service.cached_related(i) is None]
+        if ids:
+            self._warm_related(ids)
+
+    @work(thread=True, group="related-near", exclusive=True, exit_on_error=False)
+    def _warm_related(self, ids: list[int]) -> None:
+        """Work out the sidebars of the stories next to the current one, so j and k show theirs at once."""
+        worker = self._current_worker()
+        for story_id in ids:
+            if worker is not None and worker.is_cancelled:
+                return
+            self.service.related(story_id)
 
     def _prefetch(self, ids: list[int], group: str) -> None:
         async def run() -> None:
@@ -379,7 +405,11 @@ class MainScreen(Screen[None]):
     @on(RelatedReady)
     def _related_ready(self, message: RelatedReady) -> None:
         current = self.story_list.current
-        if current is not None and current.id == message.related.story_id:
+        if (
+            current is not None
+            and current.id == message.related.story_id
+            and self.sidebar.shown is not message.related
+        ):
             self.sidebar.show(message.related)
 
     @on(StoryList.Selected)

@@ -46,10 +46,12 @@ class RelatedSidebar(OptionList):
         super().__init__(id=id, markup=False)
         self.border_title = "Related coverage"
         self.story_id: int | None = None
+        self.shown: Related | None = None  # the answer on show, to skip re-showing the same one
         self.ids: list[int] = []
 
     def show(self, related: Related | None, *, waiting: str = "") -> None:
         """Replace the groups (None: nothing selected)."""
+        self.shown = related
         self.story_id = related.story_id if related else None
         options: list[Option | None] = []
         self.ids = []
