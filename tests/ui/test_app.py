@@ -669,3 +669,17 @@ async def test_typing_in_search_is_never_held_up_and_stale_results_are_dropped(w
         await settle(pilot)
         # the last text's results, not an earlier prefix's
         assert titles(app) == ["Interest rates held at 4%"]
+
+
+def test_sidebar_wrap_keeps_words_whole_and_cuts_only_words_longer_than_a_line() -> None:
+    from tuinews.ui.widgets.related_sidebar import wrap
+
+    assert wrap("Rail drivers announce 48-hour walkout", 12) == [
+        "Rail drivers",
+        "announce",
+        "48-hour",
+        "walkout",
+    ]
+    assert wrap("Aaaaaaaaaaaaaaaa bb", 6) == ["Aaaaaa", "aaaaaa", "aaaa", "bb"]
+    assert wrap("", 10) == [""]
+    assert wrap("日本語のニュース", 6) == ["日本語", "のニュ", "ース"]  # wide characters count two cells

@@ -165,6 +165,7 @@ class MainScreen(Screen[None]):
         self.story_list.border_title = "Stories"
         self.reader.border_title = "Reader"
         self.story_list.focus()
+        self.story_list.on_highlight = self._show_known_related
         self.sidebar.show(None)
         first, self._first_rows = self._first_rows, None
         self.load_view(self.view, first)
@@ -352,13 +353,18 @@ class MainScreen(Screen[None]):
         if self._related_timer is not None:
             self._related_timer.stop()
         story_id = message.row.id
-        known = self.service.cached_related(story_id)
-        if known is not None:  # worked out ahead (a neighbour of the last story): in this frame
-            self.sidebar.show(known)
+        self._related_timer = self.set_timer(RELATED_DEBOUNCE, lambda: self._load_related(story_id))
+
+    def _show_known_related(self, row: StoryRow) -> None:
+        """The list's on_highlight: a sidebar worked out ahead (a neighbour of the last story)
+        is shown in the cursor's own frame; others wait for the debounce in _highlighted."""
+        known = self.service.cached_related(row.id)
+        if known is not None:
+            if self.sidebar.shown is not known:
+                self.sidebar.show(known)
             # then the next one, so that a run of j stays ahead; after the repaint, because the
             # worker holds the GIL for a few milliseconds
-            self.call_after_refresh(self._warm_neighbours, story_id)
-        self._related_timer = self.set_timer(RELATED_DEBOUNCE, lambda: self._load_related(story_id))
+            self.call_after_refresh(self._warm_neighbours, row.id)
 
     @work(thread=True, group="related", exclusive=True, exit_on_error=False)
     def _load_related(self, story_id: int) -> None:

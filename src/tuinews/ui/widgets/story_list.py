@@ -9,7 +9,7 @@ same story and the viewport does not jump when rows are inserted above it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rich.cells import cell_len, set_cell_size
@@ -123,6 +123,9 @@ class StoryList(ScrollView, can_focus=True):
         self.empty_text = "No stories yet."
         # Until the user picks a story, the cursor stays on the newest one as rows stream in.
         self.user_moved = False
+        # Called in the same event as a cursor move, before the Highlighted message goes out,
+        # so that whatever it updates lands in the same frame as the cursor (see MainScreen).
+        self.on_highlight: Callable[[StoryRow], None] | None = None
 
     # -- data ------------------------------------------------------------------
 
@@ -310,6 +313,8 @@ class StoryList(ScrollView, can_focus=True):
         self.cursor = index
         self.scroll_to_cursor()
         if announce or changed:
+            if self.on_highlight is not None:
+                self.on_highlight(self.rows[index])
             self.post_message(self.Highlighted(self.rows[index]))
 
     def watch_cursor(self, old: int, new: int) -> None:
