@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import webbrowser
 from collections.abc import Callable, Iterable
@@ -56,6 +57,9 @@ class TuinewsApp(App[None]):
             self.theme = theme
 
     def on_mount(self) -> None:
+        # Workers (sidebar answers, list pages, search) run Python in threads; with the default
+        # 5 ms switch interval a frame that needs the GIL back waits up to 5 ms per hand-over.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         if self.service.config.keys:
             self.set_keymap(dict(self.service.config.keys))
         first, self._first_rows = self._first_rows, None
@@ -146,6 +150,7 @@ class TuinewsApp(App[None]):
 
 
 THEME_KEY = "ui.theme"
+SWITCH_INTERVAL = 0.0005  # seconds a thread holds the GIL before another may take it
 
 
 def build_app(service: Service, **kwargs: object) -> TuinewsApp:
