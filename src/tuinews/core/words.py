@@ -39,3 +39,16 @@ def stem(word: str) -> str:
     if len(word) > 3 and word.endswith("e"):
         word = word[:-1]
     return word
+
+
+def forms_of(stemmed: str) -> frozenset[str]:
+    """Every word whose `stem` is `stemmed` ("strik" -> strike, strikes, striking, strikers, ...).
+
+    A stem is the word less at most one suffix (and then a final "e"), so its
+    words are the stem, or the stem plus "e", followed by no suffix or one.
+    """
+    cores = {stemmed, stemmed + "e"}
+    candidates = {core + suffix for core in cores for suffix in ("", *_SUFFIXES)}
+    if stemmed.endswith("y"):
+        candidates.add(stemmed[:-1] + "ies")
+    return frozenset(w for w in candidates if stem(w) == stemmed)
