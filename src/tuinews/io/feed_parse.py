@@ -52,8 +52,6 @@ def _compiled(topics: tuple[TopicConfig, ...]) -> tuple[Topic, ...]:
 def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, ...]) -> ParsedFeed:
     if is_json_feed(body, headers.get("content-type", "")):
         return parse_json_feed(body, url, partial(make_item, topics=topics))
-    import feedparser  # deferred: costs ~100 ms of import on start-up
-
     headers = {k.lower(): v for k, v in headers.items()}
     headers.setdefault("content-location", url)
     original_type = headers.get("content-type", "")
@@ -63,6 +61,8 @@ def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, 
     # Plain RSS 2.0 / Atom 1.0 read by lxml, with feedparser's exact result; None: feedparser reads it.
     result = parse_fast(body, headers)
     if result is None:
+        import feedparser  # deferred: ~100 ms and ~6 MB, only for feeds the fast path declines
+
         result = feedparser.parse(
             io.BytesIO(body),
             response_headers=headers,
@@ -73,6 +73,8 @@ def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, 
     feed = result.get("feed") or {}
     warning = None
     if result.get("bozo"):
+        import feedparser  # only feedparser's results are ever bozo
+
         exc = result.get("bozo_exception")
         harmless = isinstance(exc, feedparser.ThingsNobodyCaresAboutButMe)
         if not entries and not result.get("version") and not feed.get("title"):

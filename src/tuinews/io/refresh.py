@@ -23,7 +23,7 @@ from tuinews.core import schedule
 from tuinews.core.models import FeedOutcome, ParsedFeed
 from tuinews.errors import ParseError, TuinewsError
 from tuinews.io.http import HostGate, Limits, fetch, header, make_client
-from tuinews.io.parse_pool import BrokenProcessPool, shared_pool
+from tuinews.io.parse_pool import shared_pool
 from tuinews.io.store import FeedState, Fetched, Store
 
 FEED_ACCEPT = (
@@ -64,15 +64,10 @@ class Refresher:
         self.store = store
         self.settings = settings
         self.limits = limits_from(settings)
-        default_parser = parse is None
-        if parse is None:
-            from tuinews.io.feed_parse import parse_feed
-
-            parse = parse_feed
+        # None: feedparser in the shared worker processes, which also match watched topics there.
         self._parse = parse
         self._parse_executor = parse_executor
-        # The default parser also matches watched topics, in the worker (a custom one need not).
-        self._parse_topics: tuple[object, ...] = (tuple(topics),) if default_parser and topics else ()
+        self._topics = tuple(topics)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tuinews-writer")
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -96,14 +91,16 @@ class Refresher:
         return self._gate
 
     async def aclose(self) -> None:
-        """Close the HTTP client (the writer thread stays usable)."""
+        """Close the HTTP client and let the parser processes leave (the writer thread stays usable)."""
         if self._client is not None:
             await self._client.aclose()
             self._client = None
             self._gate = None
+        if self._parse is None:
+            await shared_pool().aclose()
 
     def shutdown(self) -> None:
-        """Stop the writer thread (after the last write) and the parser processes."""
+        """Stop the writer thread (after the last write) and any parser process still running."""
         self._writer.shutdown(wait=True)
         shared_pool().shutdown()
 
@@ -120,6 +117,8 @@ class Refresher:
         )  # type: ignore[assignment]
         titles = {url: title for _, url, title, _ in await self.write(self.store.feed_index)}  # type: ignore[attr-defined]
         gate = self.gate
+        if self._parse is None and any(not (s.etag or s.last_modified or s.body_hash) for s in states):
+            shared_pool().prestart()  # new feeds: parsers start while the first requests are in flight
         # Unchanged feeds only need "fetched at, status": one transaction for all of them, at the end.
         unchanged: list[tuple[int, int, float | None]] = []
         tasks = [
@@ -195,23 +194,16 @@ class Refresher:
         if not etag and not last_modified and state.body_hash == digest:
             unchanged.append((state.id, resp.status, next_at))
             return FeedOutcome(state.url, title, "not_modified", status=resp.status)
-        loop = asyncio.get_running_loop()
-        pool = shared_pool() if self._parse_executor is None else None
         try:
-            parsed: ParsedFeed = await loop.run_in_executor(
-                self._parse_executor or pool.executor(),  # type: ignore[union-attr]
-                self._parse,
-                resp.body,
-                resp.headers,
-                resp.url,
-                *self._parse_topics,
-            )
+            if self._parse is None:
+                parsed = await shared_pool().parse(resp.body, resp.headers, resp.url, self._topics)
+            else:
+                loop = asyncio.get_running_loop()
+                parsed = await loop.run_in_executor(
+                    self._parse_executor, self._parse, resp.body, resp.headers, resp.url
+                )
         except ParseError:
             raise
-        except BrokenProcessPool:
-            if pool is not None:
-                pool.broken()
-            raise ParseError("the parser process died on this feed (too large or malformed)") from None
         except Exception as exc:  # parser crash on hostile bytes: the feed fails, not the refresh
             raise ParseError(f"could not parse ({exc.__class__.__name__})") from None
         fetched = Fetched(resp.status, etag, last_modified, digest, parsed.title, parsed.link, next_at)
