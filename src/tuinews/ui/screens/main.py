@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from tuinews.core.models import FeedOutcome, Story, StoryRow, View
 from tuinews.errors import TuinewsError
+from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.messages import (
     RefreshFinished,
     RefreshProgress,
@@ -49,7 +50,6 @@ FLUSH_EVERY = 0.25
 SEARCH_DEBOUNCE = 0.12
 NARROW = 100  # below this many columns the sidebar folds away
 TINY = 70  # below this the list and the reader take turns on the full width
-GC_YOUNG_THRESHOLD = 20_000  # allocations between young-generation collections once the list is loaded
 
 
 class MainScreen(Screen[None]):
@@ -130,7 +130,8 @@ class MainScreen(Screen[None]):
         self._before_search: View | None = None
         self._started = False
         self._first_paint = threading.Event()
-        self._first_rows = first_rows  # set once the first rows are on screen
+        self._first_rows = first_rows
+        self._collector = IdleCollector()  # set once the first rows are on screen
 
     # -- layout ------------------------------------------------------------------
 
@@ -173,6 +174,12 @@ class MainScreen(Screen[None]):
         minutes = self.service.config.settings.refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
+
+    def on_key(self) -> None:
+        self._collector.touched()
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
 
     def on_resize(self) -> None:
         """Narrow terminals: the sidebar folds away under 100 columns; under 70 the reader takes the screen."""
@@ -346,9 +353,9 @@ class MainScreen(Screen[None]):
             # Tens of thousands of rows are now loaded and long-lived: keep them out of the
             # collector's full passes, which otherwise stall key repeat for 50-90 ms.
             gc.freeze()
-            # A repaint allocates thousands of segments: at the default threshold (700) that is
-            # half a dozen young-generation passes per keypress, each a pause in the frame.
-            gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+            if not self._collector.active:  # and collect between keystrokes, not inside them
+                self._collector.start()
+                self.set_interval(0.1, self._collector.tick)
 
     # -- selection, sidebar, reader --------------------------------------------------
 
@@ -362,6 +369,7 @@ class MainScreen(Screen[None]):
     def _show_known_related(self, row: StoryRow) -> None:
         """The list's on_highlight: a sidebar worked out ahead (a neighbour of the last story)
         is shown in the cursor's own frame; others wait for the debounce in _highlighted."""
+        self._collector.touched()
         known = self.service.cached_related(row.id)
         if known is not None:
             if self.sidebar.shown is not known:
