@@ -683,3 +683,32 @@ def test_sidebar_wrap_keeps_words_whole_and_cuts_only_words_longer_than_a_line()
     assert wrap("Aaaaaaaaaaaaaaaa bb", 6) == ["Aaaaaa", "aaaaaa", "aaaa", "bb"]
     assert wrap("", 10) == [""]
     assert wrap("日本語のニュース", 6) == ["日本語", "のニュ", "ース"]  # wide characters count two cells
+
+
+async def test_a_search_typed_in_one_burst_lands_in_the_search_box(world: World) -> None:
+    from textual import events
+
+    from tuinews.ui.screens.main import MainScreen
+
+    app = world.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        burst = [
+            ("slash", "/"),
+            *[(c, c) for c in "strike"],
+            ("space", " "),
+            ("a", "a"),
+            ("slash", "/"),
+            ("b", "b"),
+        ]
+        for key, char in burst:  # one burst, like a paste
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.3)  # the search's debounce
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.search_input.value == "strike a/b"  # in order, "/" included
+        assert not any(r.starred for r in screen.story_list.rows)  # "s" did not star a story
+        assert screen.view.kind == "search"

@@ -91,7 +91,12 @@ class MainScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("f", "pick_view", "Feeds", id="app.feeds"),
         Binding(
-            "slash", "search", "Search", tooltip="Search everything stored (Esc closes)", id="app.search"
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search everything stored (Esc closes)",
+            id="app.search",
+            priority=True,  # handled as it arrives, so keys typed right after it find the box focused
         ),
         Binding(
             "e",
@@ -254,10 +259,18 @@ class MainScreen(Screen[None]):
 
     def action_search(self) -> None:
         """Open the search box (the list shows results as you type)."""
+        if self.app.focused is self.search_input:  # a "/" typed into the query itself: in the
+            # box's own queue, so it lands after the keys typed before it that wait there
+            self.search_input.call_later(self.search_input.insert_text_at_cursor, "/")
+            return
         if self._before_search is None:
             self._before_search = self.view if self.view.kind != "search" else View()
-        self.query_one("#list-pane").add_class("-searching")
-        self.search_input.focus()
+        pane = self.query_one("#list-pane")
+        pane.add_class("-searching")
+        # Show and focus the box now, not on the next loop turn: "/strike" typed or pasted in
+        # one go must land in the box, not star a story and open feed health on the way.
+        self.app.stylesheet.update(pane)
+        self.app.set_focus(self.search_input)
 
     def close_search(self) -> None:
         """Close the search box and go back to the view shown before."""
