@@ -440,5 +440,6 @@ def build_store(path: Path, corpus: Corpus) -> tuple[Store, dict[int, Synthetic]
         ids, _ = store.save_items(feed_ids[corpus.feeds[feed].url], [s.item for s in stories])
         labels.update(zip(ids, stories, strict=True))
         store.cluster_pending()  # as the app does after each refresh
+        store.index_pending()  # and as every refresh does at its end (full-text index)
     store.db.conn.execute("ANALYZE")
     return store, labels
