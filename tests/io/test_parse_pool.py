@@ -94,3 +94,20 @@ def test_workers_leave_when_tuinews_is_killed(tmp_path) -> None:
         assert not alive(worker)  # its input ended, so it left
     finally:
         proc.kill()
+
+
+async def test_where_processes_cannot_start_parsing_runs_in_a_thread(monkeypatch) -> None:
+    async def refuse(*args, **kwargs):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", refuse)
+    pool = ParsePool(workers=2)
+    try:
+        pool.prestart()
+        parsed = await pool.parse(RSS.rss(), HEADERS, "https://example.org/f")
+        assert len(parsed.items) == 3 and pool.kind == "thread"
+        with pytest.raises(ParseError, match="HTML page"):
+            await pool.parse(b"<html><body>hi</body></html>", {"content-type": "text/html"}, "https://x/")
+    finally:
+        await pool.aclose()
+        pool.shutdown()
