@@ -127,3 +127,27 @@ async def test_a_sidebar_longer_than_its_pane_says_what_is_below_and_follows_its
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.reader_story is not None and app.screen.reader_story.id == sidebar.ids[-1]
+
+
+async def test_sidebar_home_end_and_page_keys(demo: Service) -> None:
+    app = build_app(demo, open_url=lambda url: None)
+    async with app.run_test(size=(160, 24), notifications=False) as pilot:
+        await settle(pilot, rounds=6)
+        story_list = app.screen.query_one(StoryList)
+        sidebar = app.screen.query_one(RelatedSidebar)
+        wire = next(
+            s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire"
+        )
+        wire_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (wire,)).fetchone()[0]
+        assert story_list.select_id(wire_id)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        await pilot.press("c", "end")
+        assert sidebar.highlighted_story == sidebar.ids[-1]
+        await pilot.press("home")
+        assert sidebar.highlighted_story == sidebar.ids[0]
+        await pilot.press("pagedown")
+        after_page = sidebar.ids.index(sidebar.highlighted_story)
+        assert 1 < after_page < len(sidebar.ids) - 1  # a screenful on, not one row, not the end
+        await pilot.press("pageup")
+        assert sidebar.highlighted_story == sidebar.ids[0]

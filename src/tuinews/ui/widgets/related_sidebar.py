@@ -67,10 +67,14 @@ class RelatedSidebar(Widget, can_focus=True):
     """Same story / related / topic groups for the story under the list cursor."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Next related story", show=False, id="sidebar.down"),
-        Binding("k", "cursor_up", "Previous related story", show=False, id="sidebar.up"),
-        Binding("down", "cursor_down", show=False),
-        Binding("up", "cursor_up", show=False),
+        Binding("j,down", "cursor_down", "Next related story", show=False, id="sidebar.down"),
+        Binding("k,up", "cursor_up", "Previous related story", show=False, id="sidebar.up"),
+        Binding("g,home", "first", "First related story", show=False, id="sidebar.top"),
+        Binding("G,end", "last", "Last related story", show=False, id="sidebar.bottom"),
+        Binding(
+            "pagedown", "page_down", "A screen of related stories down", show=False, id="sidebar.page_down"
+        ),
+        Binding("pageup", "page_up", "A screen of related stories up", show=False, id="sidebar.page_up"),
         Binding("enter", "select", show=False),
     ]
 
@@ -226,6 +230,32 @@ class RelatedSidebar(Widget, can_focus=True):
     def action_cursor_up(self) -> None:
         """Previous related story."""
         self._select(len(self.ids) - 1 if self.cursor is None else self.cursor - 1)
+
+    def action_first(self) -> None:
+        """First related story."""
+        self._select(0)
+
+    def action_last(self) -> None:
+        """Last related story."""
+        self._select(len(self.ids) - 1)
+
+    def action_page_down(self) -> None:
+        """The first row below the lines shown."""
+        self._select(self._row_at(self._top + self._room(), after=True))
+
+    def action_page_up(self) -> None:
+        """The row a screen above the top one."""
+        self._select(self._row_at(max(self._top - self._room(), 0), after=False))
+
+    def _row_at(self, line: int, *, after: bool) -> int | None:
+        """The row on `line`, or the nearest row after (or before) it."""
+        if not self._first_line:
+            return None
+        steps = range(line, len(self._lines)) if after else range(min(line, len(self._lines) - 1), -1, -1)
+        for y in steps:
+            if self._lines[y].row is not None:
+                return self._lines[y].row
+        return len(self.ids) - 1 if after else 0
 
     def action_select(self) -> None:
         """Open the highlighted story."""
