@@ -111,11 +111,14 @@ class Topic:
         by_first = self.by_first
         if by_first.keys().isdisjoint(stems):
             return False
-        hits = [i for i, s in enumerate(stems) if s in by_first]
+        return self._counts(tokens, stems, [i for i, s in enumerate(stems) if s in by_first])
+
+    def _counts(self, tokens: Sequence[str], stems: Sequence[str], starts: Iterable[int]) -> bool:
+        """True when a term begins at one of `starts` (stems of first words) outside every exclusion."""
         masked: list[bool] | None = None
         n = len(tokens)
-        for i in hits:
-            for phrase in by_first[stems[i]]:
+        for i in starts:
+            for phrase in self.by_first[stems[i]]:
                 size = len(phrase)
                 if i + size > n or (size > 1 and tuple(stems[i : i + size]) != phrase):
                     continue
@@ -155,18 +158,7 @@ class Topic:
             return None  # the window may have cut a word these checks need
         head = before[len(before) - reach :] if reach else []
         tokens = [*head, folded[start:end], *after[:need_after]]
-        i = len(head)
-        n = len(tokens)
-        masked: list[bool] | None = None
-        for phrase in self.by_first[stem(tokens[i])]:
-            size = len(phrase)
-            if i + size > n or (size > 1 and tuple(stem(t) for t in tokens[i : i + size]) != phrase):
-                continue
-            if masked is None:
-                masked = self._masked(tokens)
-            if not all(masked[i : i + size]):
-                return True
-        return False
+        return self._counts(tokens, list(map(stem, tokens)), [len(head)])
 
     def matches(self, text: str) -> bool:
         """True when `text` is about this topic."""

@@ -154,8 +154,8 @@ class ParsePool:
             if worker is not None:
                 return worker
             live = [w for w in self._all if not w.dead]
-        while self._starting and not live:  # a prestarted worker is on its way
-            await asyncio.sleep(0.005)
+        if not live and self._spawning:  # prestarted workers are on their way
+            await asyncio.wait(list(self._spawning))
             live = [w for w in self._all if not w.dead]
         if not live:
             return None
