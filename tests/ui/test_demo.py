@@ -102,21 +102,23 @@ async def test_opening_a_demo_story_shows_the_clean_article_and_l_opens_link_n(d
         assert opened == [reader_links[0]]
 
 
+async def show_wire_story(demo: Service, app, pilot) -> tuple[RelatedSidebar, int]:  # type: ignore[no-untyped-def]
+    """Select the wire's ballots story (the longest sidebar) and wait for its sidebar."""
+    await settle(pilot, rounds=6)
+    wire = next(s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire")
+    wire_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (wire,)).fetchone()[0]
+    assert app.screen.query_one(StoryList).select_id(wire_id)
+    await pilot.pause(0.2)  # the sidebar's debounce: this story's answer was not worked out ahead
+    await settle(pilot)
+    return app.screen.query_one(RelatedSidebar), wire_id
+
+
 async def test_a_sidebar_longer_than_its_pane_says_what_is_below_and_follows_its_cursor(
     demo: Service,
 ) -> None:
     app = build_app(demo, open_url=lambda url: None)
     async with app.run_test(size=(160, 24), notifications=False) as pilot:  # no toast over the sidebar
-        await settle(pilot, rounds=6)
-        story_list = app.screen.query_one(StoryList)
-        sidebar = app.screen.query_one(RelatedSidebar)
-        wire = next(
-            s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire"
-        )
-        wire_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (wire,)).fetchone()[0]
-        assert story_list.select_id(wire_id)
-        await pilot.pause(0.2)  # the sidebar's debounce: this story's answer was not worked out ahead
-        await settle(pilot)
+        sidebar, wire_id = await show_wire_story(demo, app, pilot)
         assert sidebar.story_id == wire_id and len(sidebar.ids) > 8
         first = screen_text(app)
         assert "Same story (4)" in first and re.search(r"↓ \d+ more", first)  # the pane says what is below
@@ -132,16 +134,7 @@ async def test_a_sidebar_longer_than_its_pane_says_what_is_below_and_follows_its
 async def test_sidebar_home_end_and_page_keys(demo: Service) -> None:
     app = build_app(demo, open_url=lambda url: None)
     async with app.run_test(size=(160, 24), notifications=False) as pilot:
-        await settle(pilot, rounds=6)
-        story_list = app.screen.query_one(StoryList)
-        sidebar = app.screen.query_one(RelatedSidebar)
-        wire = next(
-            s["guid"] for s in manifest() if s["cluster"] == "ballots" and s["outlet"] == "metro-wire"
-        )
-        wire_id = demo.store.db.conn.execute("SELECT id FROM stories WHERE guid = ?", (wire,)).fetchone()[0]
-        assert story_list.select_id(wire_id)
-        await pilot.pause(0.2)
-        await settle(pilot)
+        sidebar, _ = await show_wire_story(demo, app, pilot)
         await pilot.press("c", "end")
         assert sidebar.highlighted_story == sidebar.ids[-1]
         await pilot.press("home")
