@@ -32,6 +32,20 @@ def server() -> Iterator[LoopbackServer]:
         yield srv
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_proxy_from_whoever_runs_the_tests() -> Iterator[None]:
+    """The suite's loopback servers are reached directly, whatever proxy the runner's shell sets.
+
+    Session-scoped so it holds before session fixtures (the hostile run) and for
+    the subprocesses tests start; tests of proxies set the variables they need.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        for name in list(os.environ):
+            if name.lower().endswith("_proxy"):
+                mp.delenv(name)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches the real XDG config or data directories."""

@@ -10,6 +10,7 @@ import difflib
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from tuinews import __version__
 from tuinews.config_lines import LineIndex
+from tuinews.core.proxy_url import NO_PROXY, proxy_problem, shown
 from tuinews.errors import ConfigError
 
 DEFAULT_USER_AGENT = f"tuinews/{__version__} (terminal news reader)"
@@ -32,6 +34,19 @@ class Key:
     doc: str
     low: float | None = None
     high: float | None = None
+    check: Callable[[Any], str | None] | None = None  # why a value is wrong (after the type checks)
+
+
+def _proxy_check(value: str) -> str | None:
+    if value.strip().lower() == NO_PROXY:
+        return None
+    problem = proxy_problem(value)
+    if problem is None:
+        return None
+    return (
+        f'must be a proxy URL such as "http://proxy.example:3128", or "none"; '
+        f"{_show(shown(value))!r} {problem}"
+    )
 
 
 SETTINGS: tuple[Key, ...] = (
@@ -78,6 +93,13 @@ SETTINGS: tuple[Key, ...] = (
         10**7,
     ),
     Key("theme", str, "", "Colour theme (see the command palette's Theme list); empty: the last one chosen."),
+    Key(
+        "proxy",
+        str,
+        "",
+        'Proxy URL for every fetch, or "none"; unset: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.',
+        check=_proxy_check,
+    ),
 )
 SETTING_BY_NAME = {k.name: k for k in SETTINGS}
 
@@ -145,6 +167,7 @@ class Settings:
     keep_days: int = 180
     max_stories_per_feed: int = 2000
     theme: str = ""
+    proxy: str = ""  # "": from the environment; "none": direct; else a proxy URL
 
 
 @dataclass(frozen=True)
@@ -424,6 +447,10 @@ class _Validator:
                 raise bad("must be one line of text")
             if not value.strip():
                 raise bad("must not be empty")
+        if spec.check is not None:
+            problem = spec.check(value)
+            if problem:
+                raise bad(problem)
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         if numeric and spec.low is not None:
             high = spec.high if spec.high is not None else math.inf

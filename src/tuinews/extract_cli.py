@@ -31,7 +31,7 @@ async def _download(url: str, settings: Settings) -> tuple[bytes, str]:
     from tuinews.io.refresh import limits_from
 
     limits = limits_from(settings, article=True)
-    async with make_client(limits) as client:
+    async with make_client(limits, proxy=settings.proxy) as client:
         resp = await fetch(client, url, limits, accept=PAGE_ACCEPT)
     return resp.body, resp.url
 

@@ -42,7 +42,9 @@ def demo_config(server: LoopbackServer, path: Path | None = None) -> Config:
     feeds = tuple(
         FeedConfig(url=server.url(f"/feeds/{o.stem}.xml"), title=o.title, tags=o.tags) for o in outlets()
     )
-    settings = Settings(refresh_minutes=0, timeout_seconds=10)
+    # The demo server is on this machine's loopback: a proxy from the environment
+    # (HTTP_PROXY…) could not reach it, and the demo promises to stay off the network.
+    settings = Settings(refresh_minutes=0, timeout_seconds=10, proxy="none")
     return Config(path=path, feeds=feeds, topics=example.topics, settings=settings)
 
 

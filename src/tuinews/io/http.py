@@ -10,6 +10,7 @@ can act on.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -19,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tuinews.errors import FetchError
+from tuinews.io.proxy import VIA, ProxyFailure, proxied
 from tuinews.io.transport import AsyncioTransport
 
 CHUNK_LIMIT = 256 * 1024  # most decompressed bytes produced per step
@@ -52,16 +54,30 @@ class Response:
         return self.status == 304
 
 
-def make_client(limits: Limits, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """The one client shared by every fetch of a session."""
+def make_client(
+    limits: Limits,
+    transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    proxy: str = "",
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.AsyncClient:
+    """The one client shared by every fetch of a session.
+
+    `proxy` is the `proxy` setting: a URL, "none", or "" for the environment's
+    HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY (see io/proxy.py).  Requests that
+    go direct use our fast transport.  A `transport` given by the caller is used
+    for everything, proxies aside, as httpx does.
+    """
     connect = min(10.0, limits.total_seconds)
     read = min(15.0, limits.total_seconds)
+    if transport is None:
+        transport = proxied(AsyncioTransport(ssl_context), proxy, ssl_context)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=limits.total_seconds),
         follow_redirects=False,
         headers={"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"},
-        transport=transport or AsyncioTransport(),
-        trust_env=False,
+        transport=transport,
+        trust_env=False,  # the environment's proxies are read by io/proxy.py, nothing else of it
     )
 
 
@@ -136,13 +152,18 @@ async def _fetch(
                     )  # an unread response cannot go back to the pool: drain it for keep-alive
                     return Response(current, 304, _headers(resp.headers))
                 if resp.status_code >= 400:
-                    raise FetchError(_status_text(resp), resp.status_code, _headers(resp.headers))
+                    raise FetchError(
+                        _status_text(resp) + _via(resp.request), resp.status_code, _headers(resp.headers)
+                    )
                 if resp.status_code >= 300:
-                    raise FetchError(f"HTTP {resp.status_code} without a usable Location", resp.status_code)
+                    raise FetchError(
+                        f"HTTP {resp.status_code} without a usable Location{_via(resp.request)}",
+                        resp.status_code,
+                    )
                 body, truncated = await _read_body(resp, limits.max_bytes)
                 return Response(current, resp.status_code, _headers(resp.headers), body, truncated)
         except httpx.HTTPError as exc:
-            raise FetchError(describe(exc)) from None
+            raise FetchError(describe(exc) + _via(exc)) from None
         except httpx.InvalidURL:
             # check_url passed, so httpx choked on the Location of a redirect (a `data:`
             # URL, a bad port…) while preparing a request we never send.
@@ -267,8 +288,23 @@ def _chain_text(exc: BaseException) -> str:
     return " | ".join(parts).lower()
 
 
+def _via(source: httpx.Request | httpx.HTTPError) -> str:
+    """The words naming the proxy a request went through, e.g. " (via proxy http://host:3128)"; else ""."""
+    if isinstance(source, ProxyFailure):
+        return ""  # its message already names the proxy
+    if isinstance(source, httpx.HTTPError):
+        try:
+            source = source.request
+        except RuntimeError:  # an error raised before any request existed
+            return ""
+    proxy = source.extensions.get(VIA)
+    return f" (via proxy {proxy})" if proxy else ""
+
+
 def describe(exc: BaseException) -> str:
     """A network exception as one sentence."""
+    if isinstance(exc, ProxyFailure):
+        return str(exc)
     text = _chain_text(exc)
     if isinstance(exc, httpx.ConnectTimeout):
         return "timed out connecting to the server"

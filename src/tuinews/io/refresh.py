@@ -79,7 +79,7 @@ class Refresher:
     def client(self) -> httpx.AsyncClient:
         """The shared HTTP client (created on first use, on the running loop)."""
         if self._client is None or self._client.is_closed:
-            self._client = make_client(self.limits, self._transport)
+            self._client = make_client(self.limits, self._transport, proxy=self.settings.proxy)
             self._gate = None
         return self._client
 

@@ -8,8 +8,9 @@ transport speaks the same protocol through h11 (httpcore's own parser, so
 protocol errors read the same), raises httpx's exception classes, and keeps a
 per-origin list of idle connections: taking one is a pop, not a scan.
 
-Only what tuinews asks for is supported: HTTP/1.1 over TCP or TLS, no proxies,
-no HTTP/2, request bodies sent whole.
+Only what tuinews asks for is supported: HTTP/1.1 over TCP or TLS, no HTTP/2,
+request bodies sent whole.  Proxies are not spoken here: `io/proxy.py` routes
+requests that must go through one to httpx's own transport.
 """
 
 from __future__ import annotations
@@ -30,6 +31,18 @@ MAX_IDLE_PER_ORIGIN = 32
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Origin = tuple[str, str, int]
+
+
+def default_tls_context() -> ssl.SSLContext:
+    """Certificate checks against certifi's roots (the system's without it), HTTP/1.1 only."""
+    try:
+        import certifi
+
+        context = ssl.create_default_context(cafile=certifi.where())
+    except ImportError:
+        context = ssl.create_default_context()
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
 class _Conn:
@@ -67,14 +80,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
 
     def _tls(self) -> ssl.SSLContext:
         if self._ssl is None:
-            try:
-                import certifi
-
-                context = ssl.create_default_context(cafile=certifi.where())
-            except ImportError:
-                context = ssl.create_default_context()
-            context.set_alpn_protocols(["http/1.1"])
-            self._ssl = context
+            self._ssl = default_tls_context()
         return self._ssl
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
