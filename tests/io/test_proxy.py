@@ -80,9 +80,9 @@ class ProxyServer:
     def url(self, scheme: str = "http", credentials: str = "") -> str:
         return f"{scheme}://{credentials}127.0.0.1:{self.port}"
 
-    def saw(self, port: int, at_least: int = 1, wait: float = 3.0) -> int:
+    def saw(self, port: int, at_least: int = 1, wait: float = 3.0, hosts: tuple[str, ...] = ()) -> int:
         """Connections the proxy opened to 127.0.0.1/localhost:`port` (waits a moment for its log)."""
-        targets = (f"-> 127.0.0.1:{port}", f"-> localhost:{port}")
+        targets = tuple(f"-> {host}:{port}" for host in hosts or ("127.0.0.1", "localhost"))
         deadline = time.monotonic() + wait
         while True:
             count = sum(1 for line in list(self.lines) if line.endswith(targets))
@@ -339,14 +339,16 @@ async def test_https_goes_through_a_CONNECT_tunnel(
         assert str(info.value) == f"TLS/certificate problem (via proxy {proxy.url()})"
 
 
-async def test_socks5_from_ALL_PROXY(proxy: ProxyServer, server: LoopbackServer, env) -> None:
-    url = server.add("/feed.xml", body=Feed(items=numbered(2)).rss())
-    env(ALL_PROXY=proxy.url("socks5h"))
+@pytest.mark.parametrize("scheme", ["socks5", "socks5h"])
+async def test_socks5_from_ALL_PROXY(scheme: str, proxy: ProxyServer, server: LoopbackServer, env) -> None:
+    url = server.add("/feed.xml", body=Feed(items=numbered(2)).rss()).replace("127.0.0.1", "localhost")
+    env(ALL_PROXY=proxy.url(scheme))
     limits = Limits(total_seconds=5)
     async with make_client(limits) as client:
         response = await fetch(client, url, limits)
     assert response.status == 200 and b"item 1" in response.body
-    assert proxy.saw(port_of(server)) >= 1
+    # the proxy was given the name, not an address looked up here (no DNS leak around it)
+    assert proxy.saw(port_of(server), hosts=("localhost",)) == 1, proxy.lines
 
 
 async def test_NO_PROXY_hosts_go_direct(proxy: ProxyServer, server: LoopbackServer, env) -> None:
@@ -450,11 +452,11 @@ async def test_a_proxy_that_refuses_the_site_is_named(proxy: ProxyServer, env) -
     async with make_client(limits) as client:  # the proxy cannot connect to a dead port
         with pytest.raises(FetchError) as info:
             await fetch(client, f"https://127.0.0.1:{dead_port()}/feed.xml", limits)
-    message = str(info.value)
-    assert proxy.url() in message and "\n" not in message, message
+    # pproxy hangs up when it cannot reach the site (squid would answer 502 Bad Gateway)
+    assert str(info.value) == f"the connection through the proxy {proxy.url()} was closed without an answer"
 
 
-async def test_a_silent_proxy_hits_the_connect_timeout_with_its_name(env) -> None:
+async def test_a_silent_proxy_cannot_hold_a_fetch_past_its_deadline(env) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(0)  # accepts into the backlog, never answers
@@ -466,10 +468,7 @@ async def test_a_silent_proxy_hits_the_connect_timeout_with_its_name(env) -> Non
             with pytest.raises(FetchError) as info:
                 await fetch(client, "http://feeds.example.org/rss", limits)
         assert time.monotonic() - started < 1.5 + 0.5
-        assert str(info.value) in (
-            "took longer than 1.5 s, gave up",
-            f"cannot reach the proxy http://127.0.0.1:{listener.getsockname()[1]}: timed out connecting",
-        )
+        assert str(info.value) == "took longer than 1.5 s, gave up"
     finally:
         listener.close()
 

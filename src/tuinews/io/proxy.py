@@ -280,11 +280,21 @@ class ProxyRouter(httpx.AsyncBaseTransport):
             raise ProxyFailure(
                 f"cannot reach the proxy {proxy.shown}: {_connect_reason(exc)}", request=request
             ) from None
+        except httpx.RemoteProtocolError as exc:
+            if "without sending" not in str(exc).lower():
+                raise
+            # A forward proxy that cannot reach the site often just hangs up (pproxy does;
+            # squid answers 502, which reads as the status): say where the line went dead.
+            raise ProxyFailure(
+                f"the connection through the proxy {proxy.shown} was closed without an answer",
+                request=request,
+            ) from None
         except httpx.HTTPError:
             raise
-        except Exception as exc:  # a SOCKS library choking on an answer that is not SOCKS
+        except Exception as exc:  # the SOCKS library choking on an answer that is not SOCKS
+            kind = proxy.url.partition("://")[0].upper().rstrip("H")
             raise ProxyFailure(
-                f"the proxy {proxy.shown} answered in a way it should not ({exc.__class__.__name__})",
+                f"the proxy {proxy.shown} did not answer as a {kind} proxy should ({exc.__class__.__name__})",
                 request=request,
             ) from None
 
