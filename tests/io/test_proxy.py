@@ -473,6 +473,21 @@ async def test_a_silent_proxy_cannot_hold_a_fetch_past_its_deadline(env) -> None
         listener.close()
 
 
+def test_tuinews_extract_fetches_through_the_proxy_too(proxy: ProxyServer, server: LoopbackServer) -> None:
+    page = b"<html><body><article><h1>Census</h1><p>The quokka census counted four hundred animals on the island this spring.</p></article></body></html>"
+    url = server.add("/a.html", body=page, content_type="text/html")
+    result = subprocess.run(
+        [sys.executable, "-m", "tuinews.cli", "extract", url, "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HTTP_PROXY": proxy.url()},  # no config file: the environment decides
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "quokka census" in result.stdout
+    assert proxy.saw(port_of(server)) == 1
+
+
 def test_the_demo_goes_direct_whatever_the_environment_says(proxy: ProxyServer, tmp_path: Path, env) -> None:
     env(HTTP_PROXY=proxy.url(), HTTPS_PROXY=proxy.url(), ALL_PROXY=proxy.url())
     server = start_demo_server()

@@ -323,7 +323,7 @@ def _connect_reason(exc: BaseException) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
         return "timed out connecting"
     text = _chain(exc)
-    if "refused" in text or "all connection attempts failed" in text:
+    if "refused" in text:
         return "connection refused"
     if "gaierror" in text or "name or service not known" in text or "nodename" in text:
         return "host not found (DNS lookup failed)"
