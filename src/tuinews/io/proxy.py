@@ -160,15 +160,6 @@ class ProxyRoutes:
     def __bool__(self) -> bool:
         return any(proxy is not None for _, proxy in self._table)
 
-    @property
-    def proxies(self) -> list[Proxy]:
-        """Every distinct proxy in the table."""
-        out: list[Proxy] = []
-        for _, proxy in self._table:
-            if proxy is not None and proxy not in out:
-                out.append(proxy)
-        return out
-
     def proxy_for(self, url: httpx.URL) -> Proxy | None:
         """The proxy that `url` goes through, or None to connect directly."""
         for pattern, proxy in self._table:
