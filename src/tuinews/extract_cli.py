@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mimetypes
 import shutil
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ def _settings(explicit: str | None) -> Settings:
     return Settings()
 
 
-async def _download(url: str, settings: Settings) -> tuple[bytes, str]:
+async def _download(url: str, settings: Settings) -> tuple[bytes, str, str]:
     from tuinews.io.articles import PAGE_ACCEPT
     from tuinews.io.http import fetch, make_client
     from tuinews.io.refresh import limits_from
@@ -33,31 +34,34 @@ async def _download(url: str, settings: Settings) -> tuple[bytes, str]:
     limits = limits_from(settings, article=True)
     async with make_client(limits) as client:
         resp = await fetch(client, url, limits, accept=PAGE_ACCEPT)
-    return resp.body, resp.url
+    return resp.body, resp.url, resp.headers.get("content-type", "")
 
 
-def load_page(source: str, settings: Settings) -> tuple[bytes, str | None]:
-    """Page bytes and their URL (None for a local file without one)."""
+def load_page(source: str, settings: Settings) -> tuple[bytes, str | None, str]:
+    """Page bytes, their URL (None for a local file) and content type ("" when unknown)."""
     if source.lower().startswith(("http://", "https://")):
         try:
             return asyncio.run(_download(source, settings))
         except TuinewsError as exc:
             raise TuinewsError(f"{source}: {exc.message}") from None
     path = Path(source).expanduser()
+    kind = mimetypes.guess_type(path.name)[0] or ""
     try:
-        return path.read_bytes(), None
+        return path.read_bytes(), None, kind
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def page_document(body: bytes, url: str | None, shown_as: str) -> tuple[Document, str]:
+def page_document(
+    body: bytes, url: str | None, shown_as: str, content_type: str = ""
+) -> tuple[Document, str]:
     """Extract a page into the reader's document (and the cleaned HTML)."""
     from tuinews.io.extract import extract
     from tuinews.io.html_doc import html_blocks
 
-    extracted = extract(body, url)
+    extracted = extract(body, url, content_type)
     blocks, links = html_blocks(extracted.html, url)
     doc = Document(
         title=extracted.title,
@@ -75,8 +79,8 @@ def page_document(body: bytes, url: str | None, shown_as: str) -> tuple[Document
 def run_extract(source: str, fmt: str, width: int | None, explicit: str | None) -> int:
     """Print the article of a page in the chosen format."""
     settings = _settings(explicit)
-    body, url = load_page(source, settings)
-    doc, html = page_document(body, url, source)
+    body, url, content_type = load_page(source, settings)
+    doc, html = page_document(body, url, source, content_type)
     if fmt == "json":
         json.dump(
             {

@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 
 from tuinews.core.labels import find_labels, has_label_words, is_label_run, strip_icon_labels
+from tuinews.core.links import web_url
 
 Check = Callable[[etree._Element], bool]
 _WS = re.compile(r"\s+")
@@ -396,14 +397,18 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
-
-
-def drop_script_links(root: etree._Element) -> etree._Element:
-    """Links that run script when followed are not links: keep their text, drop the target."""
+def keep_web_links(root: etree._Element) -> etree._Element:
+    """Only absolute http(s) links stay links: `javascript:`, `data:`, `file:`, `mailto:` and
+    relative targets (resolve them first) lose the target and keep their text."""
     for el in root.iter("a", "area"):
-        if _UNSAFE_URL.match(el.get("href", "")):
+        href = el.get("href")
+        if href is None:
+            continue
+        url = web_url(href)
+        if url is None:
             del el.attrib["href"]
+        elif url != href:
+            el.set("href", url)
     return root
 
 
@@ -411,7 +416,7 @@ ARTICLE_PASSES: tuple[tuple[str, Callable[[etree._Element], etree._Element]], ..
     ("icon-label-text", strip_label_text),
     ("repeated-caption", drop_repeated_captions),
     ("image-alt", drop_alt_text),
-    ("script-links", drop_script_links),
+    ("web-links", keep_web_links),
 )
 
 

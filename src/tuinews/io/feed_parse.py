@@ -17,12 +17,13 @@ from typing import Any
 from tuinews.config import TopicConfig
 from tuinews.core.dates import checked_date
 from tuinews.core.keys import content_hash, story_key
+from tuinews.core.links import web_url
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line, clean_text, strip_controls
 from tuinews.core.topics import Topic, matching_topics
 from tuinews.errors import ParseError
 from tuinews.io.fast_parse import parse_fast
-from tuinews.io.feed_bytes import cap_items, to_utf8
+from tuinews.io.feed_bytes import cap_items, drop_internal_subset, to_utf8
 from tuinews.io.html_text import html_to_text, looks_like_html
 from tuinews.io.jsonfeed import is_json_feed, parse_json_feed
 
@@ -57,6 +58,7 @@ def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, 
     original_type = headers.get("content-type", "")
     raw = body
     body, headers["content-type"], _ = to_utf8(body, original_type)
+    body = drop_internal_subset(body)  # DTD entities are never expanded, whichever parser reads it
     body, found = cap_items(body, MAX_ITEMS)
     # Plain RSS 2.0 / Atom 1.0 read by lxml, with feedparser's exact result; None: feedparser reads it.
     result = parse_fast(body, headers)
@@ -188,10 +190,8 @@ def _date(entry: Any) -> float | None:
 
 
 def _url(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = clean_line(value, MAX_FIELD)
-    return value or None
+    """Only absolute http(s) links are stored: `javascript:`, `data:`, `file:` and the like become None."""
+    return web_url(value)
 
 
 def _unique(items: list[ParsedItem]) -> list[ParsedItem]:
