@@ -6,14 +6,19 @@ import asyncio
 import json
 import mimetypes
 import shutil
+import signal
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tuinews import paths
 from tuinews.config import Settings, load
 from tuinews.core.dates import iso_utc
 from tuinews.core.document import Document
-from tuinews.errors import ConfigError, TuinewsError
+from tuinews.errors import ConfigError, ExtractError, TuinewsError
 
 
 def _settings(explicit: str | None) -> Settings:
@@ -76,11 +81,48 @@ def page_document(
     return doc, extracted.html
 
 
+@contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Raise ExtractError(message) in the main thread if the block runs longer than `seconds`.
+
+    The CLI extracts in its own main thread, where a timer signal can stop
+    pure-Python work (the app extracts in worker processes it can kill instead).
+    Elsewhere (another thread, no setitimer) the block runs unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise _TimeUp  # not an Exception: readability's blanket `except Exception` must not catch it
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise ExtractError(message) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _TimeUp(BaseException):
+    """The extraction's time is up (raised from the timer signal)."""
+
+
 def run_extract(source: str, fmt: str, width: int | None, explicit: str | None) -> int:
-    """Print the article of a page in the chosen format."""
+    """Print the article of a page in the chosen format (within `timeout_seconds`, download included)."""
+    from tuinews.io.articles import MIN_EXTRACT_SECONDS
+    from tuinews.io.extract_pool import too_slow
+
     settings = _settings(explicit)
+    started = time.monotonic()
     body, url, content_type = load_page(source, settings)
-    doc, html = page_document(body, url, source, content_type)
+    deadline = float(settings.timeout_seconds)
+    left = max(deadline - (time.monotonic() - started), MIN_EXTRACT_SECONDS)
+    with time_limit(left, too_slow(deadline)):
+        doc, html = page_document(body, url, source, content_type)
     if fmt == "json":
         json.dump(
             {

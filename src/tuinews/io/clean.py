@@ -397,14 +397,18 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def keep_web_links(root: etree._Element) -> etree._Element:
-    """Only absolute http(s) links stay links: `javascript:`, `data:`, `file:`, `mailto:` and
-    relative targets (resolve them first) lose the target and keep their text."""
+def keep_web_links(root: etree._Element, base: str | None = None) -> etree._Element:
+    """Only absolute http(s) links stay links, resolved against `base`; the others lose the target, keep the text.
+
+    `javascript:`, `data:`, `vbscript:`, `file:`, `mailto:` (in any case, with a
+    tab inside or spaces in front, as browsers read them) and relative links
+    with no base to resolve them against.
+    """
     for el in root.iter("a", "area"):
         href = el.get("href")
         if href is None:
             continue
-        url = web_url(href)
+        url = web_url(href, base)
         if url is None:
             del el.attrib["href"]
         elif url != href:

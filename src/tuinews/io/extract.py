@@ -26,7 +26,7 @@ from tuinews.core.dates import checked_date
 from tuinews.core.text import clean_line
 from tuinews.errors import ExtractError
 from tuinews.io.charset import decode, header_charset
-from tuinews.io.clean import clean_article, clean_page
+from tuinews.io.clean import clean_article, clean_page, keep_web_links
 from tuinews.io.html_doc import html_blocks
 from tuinews.io.plain_text import is_plain_text, text_article
 
@@ -62,10 +62,13 @@ def extract(page: str | bytes, url: str | None = None, content_type: str = "") -
     else:
         root = parse_page(page)
         meta = _Meta(root, url)
+        # Links are read as a browser reads them (a tab inside dropped, then resolved) before
+        # readability re-serialises them; only absolute http(s) ones stay links.
+        keep_web_links(root, meta.base_url)
         clean_page(root)
         body = _readability(root)
     base = meta.base_url
-    if base:  # before cleaning, which keeps only absolute http(s) links
+    if base:  # images and the rest
         body.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
     clean_article(body, meta.title)
     blocks, _links = html_blocks(body, base)

@@ -126,7 +126,7 @@ class ParsePool:
                 raise ParseError(DIED) from None
         if kind == "ok":
             return value  # type: ignore[return-value]
-        if kind == "parse-error":
+        if kind == "expected":
             raise ParseError(str(value))
         raise ParseError(f"could not parse ({value})")
 
