@@ -292,6 +292,114 @@ def test_plain_text_without_the_corpus() -> None:
     assert extract(f"Headline here\n\n{PROSE}").title == "Headline here"
 
 
+# -- 5. repeated captions and furniture in any language ----------------------------------------
+
+
+def furnished_page(lang: dict[str, str]) -> bytes:
+    """A news page whose gallery repeats its caption and whose furniture carries no telling class."""
+    prose = "".join(f"<p>{p}</p>" for p in lang["prose"].split("|"))
+    caption = lang["caption"]
+    shares = "".join(
+        f'<li><a href="/go/{i}">{label}</a></li>' for i, label in enumerate(lang["share"].split("|"))
+    )
+    tags = ", ".join(f'<a href="/tag/{i}">{t}</a>' for i, t in enumerate(lang["tags"].split("|")))
+    return f"""<!DOCTYPE html><html lang="{lang["code"]}"><head><meta charset="utf-8">
+<title>{lang["title"]}</title></head><body><main><article>
+<h1>{lang["title"]}</h1>
+<ul class="toolbar">{shares}</ul>
+<figure><img src="/img/bridge-800x450.jpg"><figcaption>{caption}</figcaption></figure>
+{prose}
+<div class="modal is-hidden"><div class="box"><img src="/img/bridge-large.jpg"><p>{caption}</p></div></div>
+<ul class="slides"><li><img src="/img/bridge.jpg"><span>{caption}</span></li>
+<li><img src="/img/river.jpg"><span>{lang["other_caption"]}</span></li></ul>
+<p>{lang["last"]}</p>
+<p><a href="https://www.facebook.com/sharer/sharer.php?u=x">{lang["share"].split("|")[0]}</a></p>
+<p>{lang["tag_label"]}: {tags}</p>
+<p>{lang["moderation"]}</p>
+</article></main></body></html>""".encode()
+
+
+LANGUAGES = {
+    "pt": {
+        "code": "pt", "title": "Ponte Kestrel fecha por dois anos",
+        "prose": "A prefeitura confirmou na terça-feira que a ponte Kestrel ficará fechada por dois anos enquanto os "
+        "engenheiros substituem o tabuleiro, e que os ônibus serão desviados pelo distrito industrial durante as obras.|"
+        "Os motoristas enfrentarão um desvio de até dezoito quilômetros, e um serviço de balsa para pedestres e ciclistas "
+        "funcionará a cada vinte minutos enquanto durarem os trabalhos, segundo a prefeitura da cidade.",
+        "last": "A ponte tem quase duzentos anos e foi inspecionada pela última vez em março, quando os engenheiros "
+        "encontraram rachaduras profundas em dois dos seus três arcos de pedra, segundo o relatório publicado ontem.",
+        "caption": "A ponte Kestrel ao entardecer na segunda-feira (Foto: Tom Averill/Courier)",
+        "other_caption": "O rio visto da margem norte, perto do antigo moinho (Foto: Ana Lima/Courier)",
+        "share": "Compartilhe no WhatsApp|Compartilhe no Facebook|Compartilhe no Twitter",
+        "tag_label": "Tags", "tags": "ponte|obras|trânsito",
+        "moderation": "Comentários que violem os termos de uso ou contenham ofensas não serão aprovados pelo moderador.",
+    },
+    "fr": {
+        "code": "fr", "title": "Le pont Kestrel fermé pendant deux ans",
+        "prose": "La mairie a confirmé mardi que le pont Kestrel restera fermé pendant deux ans pendant que les "
+        "ingénieurs remplacent le tablier, et que les bus seront détournés par la zone industrielle pendant les travaux.|"
+        "Les automobilistes devront faire un détour de dix-huit kilomètres, et une navette fluviale pour les piétons et "
+        "les cyclistes circulera toutes les vingt minutes pendant toute la durée du chantier, selon la mairie.",
+        "last": "Le pont a presque deux cents ans et a été inspecté pour la dernière fois en mars, lorsque les ingénieurs "
+        "ont découvert des fissures profondes dans deux de ses trois arches de pierre, selon le rapport publié hier.",
+        "caption": "Le pont Kestrel au crépuscule lundi soir (Photo : Tom Averill/Courier)",
+        "other_caption": "La rivière vue de la rive nord, près du vieux moulin (Photo : Ana Lima/Courier)",
+        "share": "Partager sur Facebook|Partager sur WhatsApp|Partager sur LinkedIn",
+        "tag_label": "Mots-clés", "tags": "pont|travaux|circulation",
+        "moderation": "Les commentaires injurieux ou hors sujet ne seront pas publiés : ils sont soumis à modération.",
+    },
+    "de": {
+        "code": "de", "title": "Kestrel-Brücke zwei Jahre gesperrt",
+        "prose": "Die Stadt hat am Dienstag bestätigt, dass die Kestrel-Brücke für zwei Jahre gesperrt wird, während "
+        "Ingenieure die Fahrbahn erneuern, und dass die Busse während der Bauarbeiten durch das Gewerbegebiet fahren.|"
+        "Autofahrer müssen einen Umweg von bis zu achtzehn Kilometern in Kauf nehmen, und eine Fähre für Fußgänger und "
+        "Radfahrer wird während der gesamten Bauzeit alle zwanzig Minuten fahren, teilte die Stadtverwaltung mit.",
+        "last": "Die Brücke ist fast zweihundert Jahre alt und wurde zuletzt im März geprüft, als Ingenieure tiefe Risse "
+        "in zwei ihrer drei Steinbögen fanden, heißt es in dem Bericht, der gestern veröffentlicht wurde.",
+        "caption": "Die Kestrel-Brücke in der Abenddämmerung am Montag (Foto: Tom Averill/Courier)",
+        "other_caption": "Der Fluss vom Nordufer aus gesehen, nahe der alten Mühle (Foto: Ana Lima/Courier)",
+        "share": "Auf Twitter teilen|Auf Facebook teilen|Per WhatsApp teilen",
+        "tag_label": "Schlagwörter", "tags": "Brücke|Bauarbeiten|Verkehr",
+        "moderation": "Kommentare, die gegen unsere Regeln verstoßen, werden von der Moderation nicht freigeschaltet.",
+    },
+    "ja": {
+        "code": "ja", "title": "ケストレル橋、2年間通行止めに",
+        "prose": "市は火曜日、技術者が橋の床版を交換する間、ケストレル橋を2年間通行止めにすると発表した。工事の期間中、"
+        "バスは工業団地を経由して迂回運行する。市によると、工事は来年3月に始まる予定で、費用は約50億円と見込まれている。|"
+        "運転者は最大18キロの迂回を強いられる。工事期間中は、歩行者と自転車のための渡し船が20分おきに運航される。"
+        "市の担当者は「住民の皆さんにはご不便をおかけするが、安全のために必要な工事だ」と述べた。",
+        "last": "橋は建設からおよそ200年がたち、3月の点検で三つある石のアーチのうち二つに深い亀裂が見つかった。"
+        "昨日公表された報告書によると、補強工事だけでは安全を確保できないという。",
+        "caption": "月曜日の夕暮れのケストレル橋（写真：トム・アヴェリル／クーリエ）",
+        "other_caption": "旧水車小屋の近く、北岸から見た川（写真：アナ・リマ／クーリエ）",
+        "share": "Facebookでシェア|Twitterでシェア|LINEで送る",
+        "tag_label": "タグ", "tags": "橋|工事|交通",
+        "moderation": "利用規約に違反するコメントは、モデレーターの判断で承認されません。",
+    },
+}  # fmt: skip
+
+
+async def test_repeated_captions_and_furniture_go_in_any_language(
+    server: LoopbackServer, write_config: Callable[..., Path], open_service: Callable[[Path], Service]
+) -> None:
+    pages = [
+        (f"/{code}.html", furnished_page(lang), "text/html; charset=utf-8")
+        for code, lang in LANGUAGES.items()
+    ]
+    got = await read_articles(server, write_config, open_service, pages)
+    for code, lang in LANGUAGES.items():
+        doc, cached = got[f"/{code}.html"]
+        assert cached is not None and not doc.note, (code, doc.note)
+        text = text_of(doc)
+        for paragraph in [*lang["prose"].split("|"), lang["last"], lang["other_caption"]]:
+            assert paragraph in text, (code, paragraph[:40])
+        assert text.count(lang["caption"]) == 1, (code, text.count(lang["caption"]))
+        for furniture in [*lang["share"].split("|"), lang["moderation"], lang["tag_label"]]:
+            assert furniture not in text, (code, furniture)
+        assert not any(t in text.split("\n\n") for t in lang["tags"].split("|")), code
+        assert not any("facebook.com/sharer" in link for link in doc.links), code
+
+
 # -- 6. extraction inside the deadline -------------------------------------------------------
 
 PARA = "<p>" + "Words of a sentence that goes on, with commas, and more words. " * 3 + "</p>"

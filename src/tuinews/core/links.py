@@ -11,7 +11,7 @@ base when there is one, and dropped when there is none.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from tuinews.core.text import strip_controls
 
@@ -20,6 +20,14 @@ MAX_URL = 2_000
 # What browsers ignore in an address: tab and newline anywhere, controls and spaces at the ends
 # (other controls are gone first, with the terminal's escape sequences; inner spaces become %20).
 _INVISIBLE = re.compile(r"[\t\n\r]")
+_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
+_PRINTABLE = re.compile(r"[\x21-\x7e]+")
+# scheme, optional user info, host, optional port, then the path, query or fragment (or nothing)
+_WEB = re.compile(
+    r"https?://(?:[^/?#@\s]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^/?#:@\[\]\s]+)(?::(?P<port>\d{0,5}))?(?:[/?#]|\Z)",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"\s")
 _EDGES = "".join(map(chr, range(0x21))) + "\x7f\u00a0\u200b\ufeff"
 
 
@@ -27,24 +35,29 @@ def web_url(value: object, base: str | None = None) -> str | None:
     """`value` as an absolute http(s) URL (resolved against `base` when relative), else None."""
     if not isinstance(value, str):
         return None
-    url = _INVISIBLE.sub("", strip_controls(value[: MAX_URL * 2])).strip(_EDGES).replace(" ", "%20")
+    if _PRINTABLE.fullmatch(value) and len(value) <= MAX_URL:  # nearly every link: nothing to tidy
+        url = value
+    else:
+        url = _INVISIBLE.sub("", strip_controls(value[: MAX_URL * 2])).strip(_EDGES).replace(" ", "%20")
     if not url or len(url) > MAX_URL:
         return None
-    if base:
+    if base and not _ABSOLUTE.match(url):
         try:
             url = urljoin(base, url)
         except ValueError:
             return None
-    return url if is_web_url(url) else None
+    return url if _valid(url) else None
 
 
 def is_web_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no spaces or control characters."""
-    if strip_controls(url) != url or any(c.isspace() for c in url):
+    return strip_controls(url) == url and _valid(url)
+
+
+def _valid(url: str) -> bool:
+    """http(s), a host (a name or a bracketed IPv6 address), a port that fits, no whitespace."""
+    found = _WEB.match(url)
+    if found is None or _SPACE.search(url):
         return False
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    port = found.group("port")
+    return not port or int(port) <= 65535

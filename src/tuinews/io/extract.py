@@ -26,7 +26,7 @@ from tuinews.core.dates import checked_date
 from tuinews.core.text import clean_line
 from tuinews.errors import ExtractError
 from tuinews.io.charset import decode, header_charset
-from tuinews.io.clean import clean_article, clean_page, keep_web_links
+from tuinews.io.clean import clean_article, clean_page, keep_web_links, untab_links
 from tuinews.io.html_doc import html_blocks
 from tuinews.io.plain_text import is_plain_text, text_article
 
@@ -62,12 +62,11 @@ def extract(page: str | bytes, url: str | None = None, content_type: str = "") -
     else:
         root = parse_page(page)
         meta = _Meta(root, url)
-        # Links are read as a browser reads them (a tab inside dropped, then resolved) before
-        # readability re-serialises them; only absolute http(s) ones stay links.
-        keep_web_links(root, meta.base_url)
         clean_page(root)
+        untab_links(root)  # before readability re-serialises "java\tscript:" into a relative link
         body = _readability(root)
     base = meta.base_url
+    keep_web_links(body, base)  # links resolved as a browser reads them; only absolute http(s) stay
     if base:  # images and the rest
         body.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
     clean_article(body, meta.title)
