@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,12 @@ from tuinews.io.charset import decode, header_charset
 from tuinews.io.clean import clean_article, clean_page, keep_web_links, untab_links
 from tuinews.io.html_doc import html_blocks
 from tuinews.io.plain_text import is_plain_text, text_article
+
+# readability logs a traceback ("error getting summary") before it raises Unparseable; the
+# reason reaches the user as one line (ExtractError), so the traceback must not reach stderr.
+_READABILITY_LOG = logging.getLogger("readability.readability")
+_READABILITY_LOG.addHandler(logging.NullHandler())
+_READABILITY_LOG.propagate = False
 
 MAX_TITLE = 300
 MAX_BYLINE = 120
