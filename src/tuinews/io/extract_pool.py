@@ -54,6 +54,7 @@ class ExtractPool:
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._spawning = 0
+        self._prestarting: asyncio.Future[None] | None = None
         self._tasks: set[asyncio.Future[None]] = set()  # prestarts and pages finishing unwatched
         self._busy = 0
         self._waiting: list[_Ticket] = []
@@ -125,7 +126,8 @@ class ExtractPool:
         if self.kind == "thread" or free or len(self._all) + self._spawning >= self.workers:
             return
         self._spawning += 1
-        self._track(asyncio.ensure_future(self._prestarted()))
+        self._prestarting = asyncio.ensure_future(self._prestarted())
+        self._track(self._prestarting)
 
     async def _prestarted(self) -> None:
         worker = await self._spawn()
@@ -163,6 +165,8 @@ class ExtractPool:
     # -- workers -------------------------------------------------------------------
 
     async def _worker(self) -> _Worker | None:
+        if not self._idle and self._prestarting is not None and not self._prestarting.done():
+            await asyncio.shield(self._prestarting)  # one is on its way: wait for it, start no other
         while self._idle:
             worker = self._idle.pop()
             if not worker.dead and worker.proc.returncode is None:
@@ -241,7 +245,7 @@ class ExtractPool:
         if self._loop is not loop:
             self.shutdown()
             self._loop = loop
-            self._busy, self._spawning, self._waiting = 0, 0, []
+            self._busy, self._spawning, self._waiting, self._prestarting = 0, 0, [], None
 
     async def aclose(self) -> None:
         """Let the workers leave (end of input), killing any that lingers."""

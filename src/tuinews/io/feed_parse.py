@@ -85,14 +85,14 @@ def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, 
             warning = f"malformed feed, read leniently ({_exc_text(exc)})"
     elif not entries and not result.get("version"):
         raise ParseError(_not_a_feed_reason(raw, original_type, None))
-    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e, topics)) is not None]
+    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e, topics, url)) is not None]
     found = found or len(entries)
     if found > MAX_ITEMS:
         note = f"kept the first {MAX_ITEMS} of {found:,} items"
         warning = f"{warning}; {note}" if warning else note
     return ParsedFeed(
         title=clean_line(_text_of(feed, "title"), MAX_TITLE),
-        link=_url(feed.get("link")),
+        link=web_url(feed.get("link"), url),
         items=tuple(_unique(items)),
         warning=warning,
     )
@@ -140,7 +140,7 @@ def make_item(
     )
 
 
-def _entry(entry: Any, topics: Sequence[Topic] = ()) -> ParsedItem | None:
+def _entry(entry: Any, topics: Sequence[Topic] = (), url: str | None = None) -> ParsedItem | None:
     title = _text_of(entry, "title")
     summary = entry.get("summary") or ""
     contents = entry.get("content") or []
@@ -149,7 +149,9 @@ def _entry(entry: Any, topics: Sequence[Topic] = ()) -> ParsedItem | None:
         summary = ""
     return make_item(
         guid=entry.get("id") or entry.get("guid"),
-        link=entry.get("link") or _first_href(entry),
+        # feedparser resolved links against xml:base and Content-Location; one still relative
+        # (that base was relative too) is resolved against the address the feed came from
+        link=web_url(entry.get("link") or _first_href(entry), url),
         title=title,
         summary_html=summary,
         content_html=content,
