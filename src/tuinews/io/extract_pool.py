@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import pickle
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tuinews.errors import ExtractError
 from tuinews.io.extract import Extracted
-from tuinews.io.parse_pool import _Died, _Worker, default_workers
+from tuinews.io.parse_pool import _Died, _Worker, default_workers, start_worker, stop_workers
 from tuinews.io.parse_worker import frame
 
 DIED = "the extraction process died on this page"
-STOP_SECONDS = 2.0
 
 
 def too_slow(seconds: float) -> str:
@@ -179,21 +177,13 @@ class ExtractPool:
 
     async def _spawn(self) -> _Worker | None:
         try:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "tuinews.io.extract_worker",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,  # never onto the terminal the app draws on
-            )
-        except (OSError, NotImplementedError, ValueError):
-            self.kind = "thread"
-            return None
+            worker = await start_worker("tuinews.io.extract_worker")
         finally:
             self._spawning -= 1
+        if worker is None:
+            self.kind = "thread"
+            return None
         self.kind = "process"
-        worker = _Worker(proc)
         self._all.add(worker)
         return worker
 
@@ -252,14 +242,7 @@ class ExtractPool:
         for task in list(self._tasks):
             task.cancel()
         workers, self._all, self._idle = self._all, set(), []
-        for worker in workers:
-            if worker.proc.stdin is not None:
-                worker.proc.stdin.close()
-        for worker in workers:
-            try:
-                await asyncio.wait_for(worker.proc.wait(), STOP_SECONDS)
-            except TimeoutError:
-                worker.kill()
+        await stop_workers(list(workers))
 
     def shutdown(self) -> None:
         """Stop the workers now, busy ones too (no event loop needed)."""
