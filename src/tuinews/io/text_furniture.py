@@ -106,8 +106,10 @@ def drop_share_rows(root: etree._Element) -> etree._Element:
     """
     done: set[etree._Element] = set()
     for link in list(root.iter("a")):
-        text = _text(link)
-        if len(text) > 80 or not (has_network(text) or share_link(link)) or not attached(link, root):
+        text = link.text_content()
+        if len(text) > 160 or not (has_network(text) or SHARE_ENDPOINT.match(link.get("href", ""))):
+            continue
+        if not attached(link, root):
             continue
         row = _row(link, root)
         if row is None or row in done:
