@@ -35,8 +35,9 @@ BENCHES = {
     "keys": (["keys.py"], ["--quick"]),
     "related": (["related.py"], ["--stories", "5000", "--samples", "100"]),
     "extraction": (["extraction.py"], ["--repeat", "1"]),
+    "entities": (["entities.py"], ["--runs", "1"]),
 }
-WITH_JSON = ("refresh", "startup", "keys")
+WITH_JSON = ("refresh", "startup", "keys", "entities")
 
 
 def main() -> int:

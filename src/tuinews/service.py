@@ -67,6 +67,8 @@ class Service:
 
     def close(self) -> None:
         """Release the database (call after `aclose` when a refresh ran)."""
+        if self._articles is not None:
+            self._articles.shutdown()
         if self._refresher is not None:
             self._refresher.shutdown()
             self._refresher = None
@@ -74,7 +76,9 @@ class Service:
         self.store.close()
 
     async def aclose(self) -> None:
-        """Release the network client (the service stays usable; a new client opens on demand)."""
+        """Release the network client and worker processes (the service stays usable: they restart on demand)."""
+        if self._articles is not None:
+            await self._articles.aclose()
         if self._refresher is not None:
             await self._refresher.aclose()
 

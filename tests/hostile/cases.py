@@ -423,6 +423,46 @@ def _(srv: LoopbackServer) -> Built:
     return Built(srv.add("/quadratic.xml", body=body), check)
 
 
+def blowup_feed(size: int, uses: int, name: str = "big") -> bytes:
+    """The shape feedparser expands: one entity per line of the DTD (its "safe entity" pattern)."""
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY {name} "{"A" * size}">\n]>\n'
+        '<rss version="2.0"><channel><title>Blowup feed</title>'
+        f"<item><title>Blowup: {f'&{name};' * uses}</title><guid isPermaLink='false'>q1</guid>"
+        f"<description>Entity at the end &{name};</description></item>"
+        "<item><title>Plain neighbour</title><guid isPermaLink='false'>q2</guid></item></channel></rss>"
+    ).encode()
+
+
+@case(
+    "quadratic-blowup-own-line",
+    "a 10,000-character entity on its own DTD line, used 10,000 times in a title: stays literal '&big;'",
+    bad=False,
+)
+def _(srv: LoopbackServer) -> Built:
+    def check(r: Result) -> None:
+        assert r.first.kind == "new" and r.first.new_count == 2
+        blown = next(s for s in r.stories if s["guid"] == "q1")
+        assert str(blown["title"]).startswith("Blowup: &big;&big;") and "AAA" not in str(blown["title"])
+        assert "AAA" not in str(blown["summary"]) and "&big;" in str(blown["summary"])
+
+    return Built(srv.add("/blowup-own-line.xml", body=blowup_feed(10_000, 10_000)), check)
+
+
+@case(
+    "entity-within-expat-limits",
+    "a 1,000-character entity used 1,000 times (expat would expand it): stays literal '&kb;'",
+    bad=False,
+)
+def _(srv: LoopbackServer) -> Built:
+    def check(r: Result) -> None:
+        assert r.first.kind == "new" and r.first.new_count == 2
+        assert all("AAA" not in str(v) for s in r.stories for v in s.values())
+        assert "Blowup: &kb;&kb;" in " ".join(r.titles)
+
+    return Built(srv.add("/entity-small.xml", body=blowup_feed(1_000, 1_000, "kb")), check)
+
+
 @case(
     "xxe-file",
     "<!ENTITY xxe SYSTEM 'file:///etc/passwd'>: never resolved, no local file in the store",
@@ -584,6 +624,48 @@ def _(srv: LoopbackServer) -> Built:
     return Built(url, check)
 
 
+DANGEROUS_LINKS = {
+    "js": "javascript:alert(document.cookie)",
+    "js-upper-spaced": "   JavaScript:alert(1)",
+    "js-tab": "java\tscript:alert(1)",
+    "data": "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript": "VBScript:MsgBox(1)",
+    "file": "file:///etc/passwd",
+    "file-upper": " FILE:/etc/shadow",
+    "mailto": "mailto:someone@example.org",
+}
+
+
+@case(
+    "dangerous-links",
+    "item links javascript:/data:/vbscript:/file: (any case, leading spaces): item kept, link stored as null",
+    bad=False,
+)
+def _(srv: LoopbackServer) -> Built:
+    from xml.sax.saxutils import escape
+
+    items = "".join(
+        f"<item><title>{key}</title><link>{escape(link)}</link><guid isPermaLink='false'>{key}</guid></item>"
+        for key, link in DANGEROUS_LINKS.items()
+    )
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Links</title><link>javascript:void(0)</link>'
+        f"{items}<item><title>web</title><link>https://example.org/a</link></item>"
+        "<item><title>permalink</title><guid>javascript:alert(2)</guid></item></channel></rss>"
+    ).encode()
+
+    def check(r: Result) -> None:
+        links = {s["title"]: s["link"] for s in r.stories}
+        assert links == {
+            **dict.fromkeys(DANGEROUS_LINKS, None),
+            "web": "https://example.org/a",
+            "permalink": None,
+        }
+        assert r.second is not None and r.second.new_count == 0  # identity kept by guid or hash
+
+    return Built(srv.add("/dangerous-links.xml", body=body), check)
+
+
 @case(
     "bad-dates",
     "dates in year 1, 9999, 2999 and 'yesterday-ish': no date kept, listed as first seen",
@@ -725,6 +807,12 @@ encoding_case(
     "iso-8859-1",
     what="declares iso-8859-1, is UTF-8",
 )
+encoding_case("declared-gb2312-is-utf8", "新闻 Café “quotes”", "utf-8", "gb2312",
+              what="re-saved as UTF-8, the declaration still says gb2312")  # fmt: skip
+encoding_case("declared-shift-jis-is-utf8", "ニュース — “quotes”", "utf-8", "shift_jis",
+              what="re-saved as UTF-8, the declaration still says Shift_JIS")  # fmt: skip
+encoding_case("utf-8-bom-beats-declaration", "Grüße “quotes”", "utf-8", "windows-1252", bom=b"\xef\xbb\xbf",
+              what="UTF-8 with a BOM declaring windows-1252")  # fmt: skip
 encoding_case("header-wrong", "Привет", "koi8-r", "koi8-r", content_type="application/rss+xml; charset=utf-8",
               what="HTTP says utf-8, the document (rightly) KOI8-R")  # fmt: skip
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.hostile.cases import CASES
+from tests.hostile.cases import CASES, DANGEROUS_LINKS
 from tests.hostile.conftest import build_all, write_hostile_config
 from tuinews.config import load
 from tuinews.demo.server import LoopbackServer
@@ -55,3 +56,23 @@ def test_refresh_command_lists_every_bad_feed_and_stores_the_good(tmp_path: Path
             assert counts[url] == int(lines[url].split()[1].rstrip(",")), (name, lines[url])
     assert counts[built["ten-thousand-items"].url] == 1000
     assert load(config).feeds  # the config itself stays valid
+
+
+def test_stories_json_hands_scripts_only_http_links(tmp_path: Path) -> None:
+    """A script opening every link of `stories --json` never gets javascript:, data:, vbscript: or file:."""
+    env = {**os.environ, "TUINEWS_DATA_DIR": str(tmp_path / "data"), "NO_COLOR": "1"}
+    with LoopbackServer() as server:
+        built = CASES["dangerous-links"].build(server)
+        config = write_hostile_config(tmp_path / "links.toml", [built.url])
+        cli = [sys.executable, "-m", "tuinews.cli", "--config", str(config)]
+        refresh = subprocess.run([*cli, "refresh"], capture_output=True, text=True, timeout=60, env=env)
+        assert refresh.returncode == 0, refresh.stderr
+    listed = subprocess.run([*cli, "stories", "--json"], capture_output=True, text=True, timeout=60, env=env)
+    stories = json.loads(listed.stdout)
+    links = {s["title"]: s["link"] for s in stories}
+    assert set(links) == {*DANGEROUS_LINKS, "web", "permalink"}  # every item kept
+    assert links == {
+        **dict.fromkeys(DANGEROUS_LINKS, None),
+        "web": "https://example.org/a",
+        "permalink": None,
+    }

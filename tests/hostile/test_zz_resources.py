@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import resource
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests.feeds import Feed, Item, numbered
-from tests.hostile.cases import DEADLINE, SETTINGS
+from tests.hostile.cases import DEADLINE, SETTINGS, blowup_feed
 from tuinews.core.models import View
+from tuinews.demo.server import LoopbackServer
 from tuinews.io.feed_parse import parse_feed
 
 MB = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss is bytes on macOS, KiB on Linux
@@ -63,6 +67,32 @@ async def test_an_article_fetch_has_the_same_deadline(server, write_config, open
     assert (
         doc.note == f"Article unavailable: took longer than {DEADLINE:g} s, gave up. Showing the feed's text."
     )
+
+
+def refresh_peak_mb(tmp_path: Path, name: str, body: bytes) -> float:
+    """Peak RSS of `tuinews refresh` of one feed, its parser processes included (they are waited for)."""
+    with LoopbackServer() as server:
+        url = server.add(f"/{name}.xml", body=body)
+        config = tmp_path / f"{name}.toml"
+        config.write_text(f'[[feeds]]\nurl = "{url}"\n{SETTINGS}', encoding="utf-8")
+        env = {**os.environ, "TUINEWS_DATA_DIR": str(tmp_path / name), "NO_COLOR": "1"}
+        cli = [sys.executable, "-m", "tuinews.cli", "--config", str(config), "refresh"]
+        proc = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0 and b": new 2" in out, out
+    return usage.ru_maxrss / MB
+
+
+def test_a_quadratic_blowup_refresh_peaks_within_20_mb_of_a_plain_one(tmp_path: Path) -> None:
+    """README: DTD entities are never expanded, so the blow-up costs what a plain feed costs."""
+    plain = Feed(items=[Item("Blowup: plain", "q1"), Item("Plain neighbour", "q2")]).rss()
+    plain_mb = refresh_peak_mb(tmp_path, "plain", plain)
+    blowup_mb = refresh_peak_mb(tmp_path, "blowup", blowup_feed(10_000, 10_000))
+    print(f"tuinews refresh peak RSS: plain feed {plain_mb:.1f} MB, quadratic blowup {blowup_mb:.1f} MB")
+    assert blowup_mb - plain_mb < 20, (plain_mb, blowup_mb)
 
 
 def test_the_hostile_suite_stays_under_500_mb() -> None:

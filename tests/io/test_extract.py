@@ -236,6 +236,44 @@ def test_corpus_mean_f1() -> None:
     assert statistics.mean(s.precision for s in scores) >= 0.985
 
 
+def test_furniture_rules_take_no_words_from_the_reference_articles() -> None:
+    """Real data nobody here wrote: the reference text of every corpus page (Readability.js's output),
+    run through the language-independent furniture rules.  Share rows and labels, tag lines and
+    moderation notices take nothing from it; repeated captions take copies only (every text stays once)."""
+    import lxml.html
+
+    from tuinews.io.captions import drop_repeated_captions
+    from tuinews.io.clean import TEXT_RULES, apply_rules
+    from tuinews.io.text_furniture import drop_moderation_notices, drop_share_rows, drop_tag_lines
+
+    articles = CORPUS / "articles"
+    if not articles.is_dir():
+        pytest.skip(f"shared corpus not found at {articles}")
+    share = tuple(r for r in TEXT_RULES if r.name.startswith("share"))
+    passes = {
+        "share-row": drop_share_rows,
+        "share": lambda root: apply_rules(root, share),
+        "tag-line": drop_tag_lines,
+        "moderation": drop_moderation_notices,
+    }
+    checked = 0
+    for page in sorted(p for p in articles.iterdir() if (p / "expected.html").is_file()):
+        root = lxml.html.fragment_fromstring(
+            (page / "expected.html").read_text(encoding="utf-8"), create_parent="div"
+        )
+        for name, run in passes.items():
+            before = " ".join(root.text_content().split())
+            run(root)
+            assert " ".join(root.text_content().split()) == before, f"{page.name}: {name} took article text"
+        blocks = {" ".join(el.text_content().split()) for el in root.iter("p", "figcaption", "li", "dd")}
+        drop_repeated_captions(root)
+        kept = " ".join(root.text_content().split())
+        lost = [b for b in blocks if b and b not in kept]
+        assert not lost, f"{page.name}: repeated-caption lost {lost[:3]}"
+        checked += 1
+    assert checked >= 80
+
+
 def test_token_scoring() -> None:
     assert token_prf("a b c", "a b c").f1 == 1.0
     assert token_prf("", "a b").f1 == 0.0

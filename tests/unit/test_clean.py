@@ -142,9 +142,18 @@ def test_a_repeated_caption_keeps_exactly_one_copy() -> None:
     assert article_text(html).count("Kestrel Bridge closed") == 1
 
 
-def test_gallery_captions_separated_by_pictures_all_stay() -> None:
+def test_one_picture_shown_again_by_a_gallery_keeps_one_caption() -> None:
     figure = '<figure><img src="a.jpg"><figcaption>Caption of the figure</figcaption></figure>'
-    assert article_text(f"<div>{figure * 3}<p>{PROSE}</p></div>").count("Caption of the figure") == 3
+    assert article_text(f"<div>{figure * 3}<p>{PROSE}</p></div>").count("Caption of the figure") == 1
+
+
+def test_a_credit_shared_by_different_pictures_stays_under_each() -> None:
+    """Five words or fewer and another picture: a credit ("Mark Stout/iStock/Getty Images"), not a copy."""
+    figures = "".join(
+        f'<figure><img src="{name}.jpg"><figcaption>Mark Stout/iStock/Getty Images</figcaption></figure><p>{PROSE}</p>'
+        for name in ("a", "b", "c")
+    )
+    assert article_text(f"<div>{figures}</div>").count("Mark Stout/iStock/Getty Images") == 3
 
 
 def test_repeated_short_blocks_that_are_not_captions_stay() -> None:

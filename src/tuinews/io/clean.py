@@ -24,7 +24,20 @@ from html import escape
 import lxml.html
 from lxml import etree
 
+from tuinews.core.furniture import has_network
 from tuinews.core.labels import find_labels, has_label_words, is_label_run, strip_icon_labels
+from tuinews.core.links import web_url
+from tuinews.io.captions import drop_repeated_captions
+from tuinews.io.text_furniture import (
+    SHARE_ENDPOINT,
+    drop_moderation_notices,
+    drop_share_rows,
+    drop_tag_lines,
+    share_label,
+    share_link,
+)
+from tuinews.io.tree import attached as _attached
+from tuinews.io.tree import drop as _drop
 
 Check = Callable[[etree._Element], bool]
 _WS = re.compile(r"\s+")
@@ -36,7 +49,8 @@ class Rule:
 
     name: str
     tags: frozenset[str] = frozenset()  # element names
-    attrs: tuple[tuple[str, str | None], ...] = ()  # (attribute, value) pairs; None matches any value
+    # (attribute, value) pairs; None matches any value, a pattern the values it matches
+    attrs: tuple[tuple[str, str | re.Pattern[str] | None], ...] = ()
     marks: tuple[str, ...] = ()  # regex words looked for in the lower-cased class and id
     text: Callable[[str], object] | None = None  # a cheap test of the element's own and children's text
     check: Check | None = None
@@ -186,6 +200,8 @@ FURNITURE_RULES: tuple[Rule, ...] = (
 TEXT_RULES: tuple[Rule, ...] = (
     Rule("ad-label", text=lambda text: len(text) < 200 and _AD_LABEL.match(text.strip()), check=_ad_label),
     Rule("icon-labels", text=find_labels, check=_icon_labels),
+    Rule("share-label", text=lambda text: len(text) <= 80 and has_network(text), check=share_label),
+    Rule("share-link", attrs=(("href", SHARE_ENDPOINT),), check=share_link),
 )  # fmt: skip
 
 PAGE_RULES: tuple[Rule, ...] = HIDDEN_RULES + FURNITURE_RULES + TEXT_RULES
@@ -200,7 +216,7 @@ class _Index:
     """The rules of one tuple, arranged for a single walk over the tree."""
 
     by_tag: dict[str, tuple[int, ...]]
-    by_attr: dict[str, tuple[tuple[int, str | None], ...]]
+    by_attr: dict[str, tuple[tuple[int, str | re.Pattern[str] | None], ...]]
     marks: re.Pattern[str] | None
     text: tuple[int, ...]
 
@@ -208,7 +224,7 @@ class _Index:
 @lru_cache(maxsize=8)
 def _index(rules: tuple[Rule, ...]) -> _Index:
     by_tag: dict[str, list[int]] = {}
-    by_attr: dict[str, list[tuple[int, str | None]]] = {}
+    by_attr: dict[str, list[tuple[int, str | re.Pattern[str] | None]]] = {}
     groups = []
     for i, rule in enumerate(rules):
         for tag in rule.tags:
@@ -242,7 +258,7 @@ def _candidates(root: etree._Element, rules: tuple[Rule, ...]) -> list[tuple[etr
             for attr, wanted in index.by_attr.items():
                 value = attrib.get(attr)
                 if value is not None:
-                    hits.extend(i for i, v in wanted if v is None or v == value.strip().lower())
+                    hits.extend(i for i, v in wanted if _attr_matches(v, value))
             if index.marks is not None and ("class" in attrib or "id" in attrib):
                 marks = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower().replace("_", "-")
                 for m in index.marks.finditer(marks):
@@ -257,6 +273,14 @@ def _candidates(root: etree._Element, rules: tuple[Rule, ...]) -> list[tuple[etr
         if hits:
             found.append((el, sorted(set(hits))))
     return found
+
+
+def _attr_matches(wanted: str | re.Pattern[str] | None, value: str) -> bool:
+    if wanted is None:
+        return True
+    if isinstance(wanted, str):
+        return wanted == value.strip().lower()
+    return wanted.match(value) is not None
 
 
 def apply_rules(
@@ -277,36 +301,7 @@ def apply_rules(
     return root
 
 
-def _attached(el: etree._Element, root: etree._Element) -> bool:
-    """False for an element inside a subtree dropped earlier in this pass."""
-    top = el
-    for top in el.iterancestors():  # noqa: B007 - the loop finds the topmost ancestor
-        pass
-    return top is root
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove an element but keep its tail text in place."""
-    if isinstance(el, lxml.html.HtmlElement):
-        el.drop_tree()
-        return
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 # -- passes over the extracted article ------------------------------------------------
-
-_CAPTION_WORDS = 60
-_BLOCKISH = frozenset(("p", "figcaption", "div", "dd", "h2", "h3", "h4", "h5", "h6"))
-_RESETS = frozenset(("img", "picture", "video", "figure", "table", "hr"))
 
 
 def strip_label_text(root: etree._Element) -> etree._Element:
@@ -316,29 +311,6 @@ def strip_label_text(root: etree._Element) -> etree._Element:
             el.text = strip_icon_labels(el.text)
         if el.tail and has_label_words(el.tail) and find_labels(el.tail):
             el.tail = " " + strip_icon_labels(el.tail)
-    return root
-
-
-def drop_repeated_captions(root: etree._Element) -> etree._Element:
-    """A short block saying again what the block just before it said: a caption or credit printed twice.
-
-    Only neighbours count (an image in between resets), so a gallery whose
-    pictures share one caption keeps every caption.
-    """
-    last = ""
-    for el in list(root.iter(etree.Element)):
-        if el.tag in _RESETS:
-            last = ""
-            continue
-        if el.tag not in _BLOCKISH or next(el.iterdescendants(*_BLOCKISH), None) is not None:
-            continue  # judge the innermost blocks only
-        words = " ".join(re.findall(r"\w+", el.text_content().lower()))
-        if not words:
-            continue
-        if words == last and 3 <= len(words.split()) <= _CAPTION_WORDS and _attached(el, root):
-            _drop(el)
-        else:
-            last = words
     return root
 
 
@@ -396,14 +368,34 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 
 
-def drop_script_links(root: etree._Element) -> etree._Element:
-    """Links that run script when followed are not links: keep their text, drop the target."""
+def untab_links(root: etree._Element) -> etree._Element:
+    """Tabs and newlines out of link targets, as browsers take them out ("java\tscript:" is "javascript:")."""
     for el in root.iter("a", "area"):
-        if _UNSAFE_URL.match(el.get("href", "")):
+        href = el.get("href")
+        if href and _TAB_OR_NEWLINE.search(href):
+            el.set("href", _TAB_OR_NEWLINE.sub("", href))
+    return root
+
+
+def keep_web_links(root: etree._Element, base: str | None = None) -> etree._Element:
+    """Only absolute http(s) links stay links, resolved against `base`; the others lose the target, keep the text.
+
+    `javascript:`, `data:`, `vbscript:`, `file:`, `mailto:` (in any case, with a
+    tab inside or spaces in front, as browsers read them) and relative links
+    with no base to resolve them against.
+    """
+    for el in root.iter("a", "area"):
+        href = el.get("href")
+        if href is None:
+            continue
+        url = web_url(href, base)
+        if url is None:
             del el.attrib["href"]
+        elif url != href:
+            el.set("href", url)
     return root
 
 
@@ -411,17 +403,21 @@ ARTICLE_PASSES: tuple[tuple[str, Callable[[etree._Element], etree._Element]], ..
     ("icon-label-text", strip_label_text),
     ("repeated-caption", drop_repeated_captions),
     ("image-alt", drop_alt_text),
-    ("script-links", drop_script_links),
+    ("web-links", keep_web_links),
+    ("tag-line", drop_tag_lines),
+    ("moderation-notice", drop_moderation_notices),
 )
 
 
 def clean_page(root: etree._Element, tally: Counter[str] | None = None) -> etree._Element:
     """The whole page before extraction: hidden elements and furniture removed."""
+    drop_share_rows(root)  # before the rules take the share labels out of their rows one by one
     return apply_rules(root, PAGE_RULES, tally)
 
 
 def clean_article(root: etree._Element, title: str = "", tally: Counter[str] | None = None) -> etree._Element:
     """Readability's output: leftover furniture, icon labels, repeated captions, the title heading."""
+    drop_share_rows(root)
     apply_rules(root, ARTICLE_RULES, tally)
     for _name, run in ARTICLE_PASSES:
         run(root)

@@ -8,9 +8,9 @@ failure a user can meet is an `ExtractError` with a one-line reason.
 
 from __future__ import annotations
 
-import codecs
 import copy
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,8 +26,16 @@ from readability.readability import Unparseable
 from tuinews.core.dates import checked_date
 from tuinews.core.text import clean_line
 from tuinews.errors import ExtractError
-from tuinews.io.clean import clean_article, clean_page
+from tuinews.io.charset import decode, header_charset
+from tuinews.io.clean import clean_article, clean_page, keep_web_links, untab_links
 from tuinews.io.html_doc import html_blocks
+from tuinews.io.plain_text import is_plain_text, text_article
+
+# readability logs a traceback ("error getting summary") before it raises Unparseable; the
+# reason reaches the user as one line (ExtractError), so the traceback must not reach stderr.
+_READABILITY_LOG = logging.getLogger("readability.readability")
+_READABILITY_LOG.addHandler(logging.NullHandler())
+_READABILITY_LOG.propagate = False
 
 MAX_TITLE = 300
 MAX_BYLINE = 120
@@ -45,18 +53,30 @@ class Extracted:
     text: str
 
 
-def extract(page: str | bytes, url: str | None = None) -> Extracted:
-    """The article of a page; raises ExtractError with a one-line reason when there is none."""
+def extract(page: str | bytes, url: str | None = None, content_type: str = "") -> Extracted:
+    """The article of a page; raises ExtractError with a one-line reason when there is none.
+
+    `content_type` is the HTTP Content-Type (or the file's type): its charset is
+    one of the declarations `decode_page` weighs, and `text/plain` (or an
+    untyped page without a tag) is read as plain text (`tuinews.io.plain_text`).
+    """
     if isinstance(page, bytes):
-        page = decode_page(page)
-    root = parse_page(page)
-    meta = _Meta(root, url)
-    clean_page(root)
-    body = _readability(root)
-    clean_article(body, meta.title)
+        page = decode_page(page, content_type)
+    check_page(page)
+    if is_plain_text(page, content_type):
+        title, body = text_article(page)
+        meta = _Meta.empty(title, url)
+    else:
+        root = parse_page(page)
+        meta = _Meta(root, url)
+        clean_page(root)
+        untab_links(root)  # before readability re-serialises "java\tscript:" into a relative link
+        body = _readability(root)
     base = meta.base_url
-    if base:
+    keep_web_links(body, base)  # links resolved as a browser reads them; only absolute http(s) stay
+    if base:  # images and the rest
         body.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    clean_article(body, meta.title)
     blocks, _links = html_blocks(body, base)
     text = "\n\n".join(b.text for b in blocks if b.text.strip())
     if not text.strip():
@@ -67,56 +87,42 @@ def extract(page: str | bytes, url: str | None = None) -> Extracted:
 
 # -- decoding and parsing -----------------------------------------------------
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# What browsers actually use for these labels (WHATWG encoding standard).
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "utf-16": "utf-8",
-    "utf-16le": "utf-8",
-    "utf-16be": "utf-8",
-}
 
 
-def decode_page(data: bytes) -> str:
-    """Page bytes to text: byte order mark, then <meta charset>, then UTF-8, then Windows-1252."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data.decode(name, errors="replace").lstrip("\ufeff")
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        label = match.group(1).decode("ascii", "replace").lower()
-        try:
-            name = codecs.lookup(_ALIASES.get(label, label)).name
-        except LookupError:
-            name = ""
-        if name:
-            return data.decode(name, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def decode_page(data: bytes, content_type: str = "") -> str:
+    """Page bytes to text, the way feeds are read (`tuinews.io.charset`).
+
+    A byte-order mark, then UTF-8 with multi-byte characters whatever the page
+    declares, then the HTTP charset, `<meta charset>` and XML declaration in
+    that order, then plain ASCII as UTF-8, then a guess.
+    """
+    head = data[:4096]
+    meta = _META_CHARSET.search(head)
+    xml = _XML_ENCODING.match(head)
+    declared = (
+        header_charset(content_type),
+        meta.group(1).decode("ascii") if meta else None,
+        xml.group(1).decode("ascii") if xml else None,
+    )
+    return decode(data, declared)[0]
 
 
-def parse_page(page: str) -> etree._Element:
-    """The page as an lxml document; ExtractError when there is nothing to parse."""
-    page = _XML_DECL.sub("", page, count=1) if page.lstrip().startswith("<?") else page
+def check_page(page: str) -> None:
+    """ExtractError when there is nothing to read: an empty page or binary data."""
     if not page.strip():
         raise ExtractError("the page is empty")
     head = page[:2048]
     if "\x00" in head or head.lstrip().startswith("%PDF-"):
         raise ExtractError("the page is not a web page (binary data)")
+
+
+def parse_page(page: str) -> etree._Element:
+    """The page as an lxml document; ExtractError when there is nothing to parse."""
+    page = _XML_DECL.sub("", page, count=1) if page.lstrip().startswith("<?") else page
+    check_page(page)
     try:
         root = lxml.html.document_fromstring(page)
     except (etree.ParserError, ValueError) as exc:
@@ -249,6 +255,14 @@ _BY = re.compile(r"^\s*(?:by|from)\s+", re.I)
 
 class _Meta:
     """Title, byline, date, site name and base URL, read before cleaning removes <head> hints."""
+
+    @classmethod
+    def empty(cls, title: str, url: str | None) -> _Meta:
+        """A page without metadata (plain text): only its headline and address."""
+        meta = cls.__new__(cls)
+        meta.metas, meta.ld, meta.base_url = {}, {}, url
+        meta.site_name, meta.title, meta.byline, meta.published = "", title, "", None
+        return meta
 
     def __init__(self, root: etree._Element, url: str | None) -> None:
         self.metas: dict[str, str] = {}

@@ -9,23 +9,16 @@ parser UTF-8 that says so, and cut the item list down before parsing.
 
 from __future__ import annotations
 
-import codecs
 import re
 from itertools import islice
 
-SAMPLE = 64 * 1024  # bytes the encoding guess looks at
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
+from tuinews.io.charset import choose_encoding, header_charset
+
 _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
-_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.IGNORECASE)
-# Labels that browsers (WHATWG Encoding) read as windows-1252: servers say
-# "iso-8859-1" and mean cp1252 quotes and dashes, which latin-1 turns into C1 controls.
-_AS_CP1252 = {"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819"}
+# Whitespace, a BOM, comments and processing instructions: what may come before a DOCTYPE.
+_PROLOG_SKIP = re.compile(rb"(?:\s+|\xef\xbb\xbf|<!--.*?(?:-->|$)|<\?.*?(?:\?>|$))+", re.DOTALL)
+_DTD_TOKEN = re.compile(rb"""<!--.*?-->|"[^"]*"|'[^']*'|\]\s*>|[\[>]""", re.DOTALL)
+_ROOT_AFTER = re.compile(rb">\s*<[A-Za-z_]")
 _ITEM_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>])")
 _ITEM_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 
@@ -33,11 +26,12 @@ _ITEM_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 def to_utf8(body: bytes, content_type: str) -> tuple[bytes, str, str]:
     """Return (UTF-8 body, content type saying charset=utf-8, encoding the body was read as).
 
-    Order of trust: a byte-order mark; valid UTF-8 (legacy text almost never
-    passes as UTF-8 by chance); the XML declaration; the HTTP charset; a guess
-    from the first 64 KB; windows-1252.
+    The decision is `tuinews.io.charset.choose_encoding` (the one article
+    pages use too), trusting the XML declaration before the HTTP charset.
     """
-    encoding = _choose(body, content_type)
+    declared = _DECLARATION.match(body[:1024])
+    label = declared.group(1).decode("ascii") if declared else None
+    encoding = choose_encoding(body, (label, header_charset(content_type)))
     if encoding == "utf-8":
         out = body
     else:
@@ -45,6 +39,50 @@ def to_utf8(body: bytes, content_type: str) -> tuple[bytes, str, str]:
         out = text.encode("utf-8", errors="replace")
     out = _declare_utf8(out)
     return out, _with_utf8_charset(content_type), encoding
+
+
+def drop_internal_subset(body: bytes) -> bytes:
+    """The DOCTYPE's internal subset (`[ <!ENTITY …> … ]`) removed: no parser can expand what it declares.
+
+    Entities declared in a feed's DTD are never expanded, on any parse path:
+    expat would expand them (feedparser re-inserts the "safe" ones it finds),
+    and feedparser's lenient parser substitutes the same ones by hand, so one
+    10,000-character entity used 10,000 times becomes a 100 MB title.  With
+    the declarations gone a use stays literal ("&big;").  The DOCTYPE's name
+    and external identifiers stay (nothing here ever fetches them).
+    """
+    doctype = _prolog_doctype(body)
+    if doctype is None:
+        return body
+    opened = None
+    for token in _DTD_TOKEN.finditer(body, doctype):
+        text = token.group()
+        if opened is None:
+            if text == b">":
+                return body  # a DOCTYPE without an internal subset
+            if text == b"[":
+                opened = token.start()
+        elif text.startswith(b"]"):
+            return body[:opened] + body[token.start() + 1 :]
+    if opened is None:
+        return body
+    # An unterminated subset (a stray quote): cut to the first "]>", else to the root element.
+    end = body.find(b"]>", opened)
+    if end >= 0:
+        return body[:opened] + body[end + 1 :]
+    root = _ROOT_AFTER.search(body, opened)
+    return body[:opened] + b">" + (body[root.end() - 2 :] if root else b"")
+
+
+def _prolog_doctype(body: bytes) -> int | None:
+    """Where the name after `<!DOCTYPE` starts, when the prolog has one (after comments and PIs)."""
+    pos = 0
+    while True:
+        step = _PROLOG_SKIP.match(body, pos)
+        if step is None or step.end() == pos:
+            break
+        pos = step.end()
+    return pos + 9 if body[pos : pos + 9].upper() == b"<!DOCTYPE" else None
 
 
 def cap_items(body: bytes, limit: int) -> tuple[bytes, int | None]:
@@ -64,52 +102,6 @@ def cap_items(body: bytes, limit: int) -> tuple[bytes, int | None]:
         if end is not None:
             return body[:start] + body[end.end() :], count
     return body[:start], count
-
-
-def _choose(body: bytes, content_type: str) -> str:
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    if _decodes(body, "utf-8"):
-        return "utf-8"
-    declared = _DECLARATION.match(body[:1024])
-    header = _CHARSET.search(content_type or "")
-    for label in (declared.group(1).decode("ascii") if declared else None, header and header.group(1)):
-        name = _codec(label)
-        if name and name != "utf-8" and _decodes(body, name):
-            return name
-    return _guess(body[:SAMPLE])
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    if label in _AS_CP1252:
-        return "cp1252"
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    return None if name.startswith(("utf-16", "utf-32")) else name  # without a BOM: not trusted
-
-
-def _decodes(body: bytes, encoding: str) -> bool:
-    try:
-        codecs.decode(body, encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
-
-
-def _guess(sample: bytes) -> str:
-    """chardet on a sample (it ships with readability-lxml), else windows-1252."""
-    try:
-        import chardet
-    except ImportError:  # pragma: no cover - a dependency of readability-lxml
-        return "cp1252"
-    label = chardet.detect(sample).get("encoding")
-    return _codec(label) or "cp1252"
 
 
 def _declare_utf8(body: bytes) -> bytes:

@@ -17,12 +17,13 @@ from typing import Any
 from tuinews.config import TopicConfig
 from tuinews.core.dates import checked_date
 from tuinews.core.keys import content_hash, story_key
+from tuinews.core.links import web_url
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line, clean_text, strip_controls
 from tuinews.core.topics import Topic, matching_topics
 from tuinews.errors import ParseError
 from tuinews.io.fast_parse import parse_fast
-from tuinews.io.feed_bytes import cap_items, to_utf8
+from tuinews.io.feed_bytes import cap_items, drop_internal_subset, to_utf8
 from tuinews.io.html_text import html_to_text, looks_like_html
 from tuinews.io.jsonfeed import is_json_feed, parse_json_feed
 
@@ -57,6 +58,7 @@ def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, 
     original_type = headers.get("content-type", "")
     raw = body
     body, headers["content-type"], _ = to_utf8(body, original_type)
+    body = drop_internal_subset(body)  # DTD entities are never expanded, whichever parser reads it
     body, found = cap_items(body, MAX_ITEMS)
     # Plain RSS 2.0 / Atom 1.0 read by lxml, with feedparser's exact result; None: feedparser reads it.
     result = parse_fast(body, headers)
@@ -83,14 +85,14 @@ def _parse(body: bytes, headers: dict[str, str], url: str, topics: tuple[Topic, 
             warning = f"malformed feed, read leniently ({_exc_text(exc)})"
     elif not entries and not result.get("version"):
         raise ParseError(_not_a_feed_reason(raw, original_type, None))
-    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e, topics)) is not None]
+    items = [item for e in entries[:MAX_ITEMS] if (item := _entry(e, topics, url)) is not None]
     found = found or len(entries)
     if found > MAX_ITEMS:
         note = f"kept the first {MAX_ITEMS} of {found:,} items"
         warning = f"{warning}; {note}" if warning else note
     return ParsedFeed(
         title=clean_line(_text_of(feed, "title"), MAX_TITLE),
-        link=_url(feed.get("link")),
+        link=web_url(feed.get("link"), url),
         items=tuple(_unique(items)),
         warning=warning,
     )
@@ -138,7 +140,7 @@ def make_item(
     )
 
 
-def _entry(entry: Any, topics: Sequence[Topic] = ()) -> ParsedItem | None:
+def _entry(entry: Any, topics: Sequence[Topic] = (), url: str | None = None) -> ParsedItem | None:
     title = _text_of(entry, "title")
     summary = entry.get("summary") or ""
     contents = entry.get("content") or []
@@ -147,7 +149,9 @@ def _entry(entry: Any, topics: Sequence[Topic] = ()) -> ParsedItem | None:
         summary = ""
     return make_item(
         guid=entry.get("id") or entry.get("guid"),
-        link=entry.get("link") or _first_href(entry),
+        # feedparser resolved links against xml:base and Content-Location; one still relative
+        # (that base was relative too) is resolved against the address the feed came from
+        link=web_url(entry.get("link") or _first_href(entry), url),
         title=title,
         summary_html=summary,
         content_html=content,
@@ -188,10 +192,8 @@ def _date(entry: Any) -> float | None:
 
 
 def _url(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = clean_line(value, MAX_FIELD)
-    return value or None
+    """Only absolute http(s) links are stored: `javascript:`, `data:`, `file:` and the like become None."""
+    return web_url(value)
 
 
 def _unique(items: list[ParsedItem]) -> list[ParsedItem]:

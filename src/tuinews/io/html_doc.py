@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
 from tuinews.core.document import Block, Span
+from tuinews.core.links import web_url
 from tuinews.core.text import strip_controls
 
 SKIP = frozenset(
@@ -113,10 +113,11 @@ class _Walker:
     def link_number(self, href: str | None) -> int | None:
         if not href:
             return None
-        href = strip_controls(href).strip()
-        if not href or href.startswith("#"):
+        if href.strip().startswith("#"):
             return None
-        url = urljoin(self.base_url, href) if self.base_url else href
+        url = web_url(href, self.base_url)  # only absolute http(s) links are numbered
+        if url is None:
+            return None
         if url in self.links:
             return self.links.index(url) + 1
         self.links.append(url)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from tuinews.core.dates import checked_date
+from tuinews.core.links import web_url
 from tuinews.core.models import ParsedFeed, ParsedItem
 from tuinews.core.text import clean_line
 from tuinews.errors import ParseError
@@ -45,7 +46,7 @@ def parse_json_feed(body: bytes, url: str, make_item: Callable[..., ParsedItem])
             continue
         item = make_item(
             guid=_str(raw.get("id")),
-            link=_str(raw.get("url")) or _str(raw.get("external_url")),
+            link=web_url(raw.get("url"), url) or web_url(raw.get("external_url"), url),
             title=_str(raw.get("title")) or "",
             summary_html=_str(raw.get("summary")) or "",
             content_html=_str(raw.get("content_html")) or _escape(_str(raw.get("content_text")) or ""),
@@ -58,7 +59,7 @@ def parse_json_feed(body: bytes, url: str, make_item: Callable[..., ParsedItem])
     warning = f"kept the first {MAX_ITEMS} of {found:,} items" if found > MAX_ITEMS else None
     return ParsedFeed(
         title=clean_line(_str(data.get("title")) or "", 500),
-        link=_str(data.get("home_page_url")),
+        link=web_url(data.get("home_page_url"), url),
         items=tuple(items),
         warning=warning,
     )

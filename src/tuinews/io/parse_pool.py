@@ -95,6 +95,34 @@ class _Worker:
             os.kill(self.proc.pid, signal.SIGKILL)
 
 
+async def start_worker(module: str) -> _Worker | None:
+    """`python -m module` as a worker on pipes; None where processes cannot be started."""
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            module,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,  # never onto the terminal the app draws on
+        )
+    except (OSError, NotImplementedError, ValueError):
+        return None
+    return _Worker(proc)
+
+
+async def stop_workers(workers: Sequence[_Worker]) -> None:
+    """Let workers finish and leave (end of input), killing any that lingers past STOP_SECONDS."""
+    for worker in workers:
+        if worker.proc.stdin is not None:
+            worker.proc.stdin.close()
+    for worker in workers:
+        try:
+            await asyncio.wait_for(worker.proc.wait(), STOP_SECONDS)
+        except TimeoutError:
+            worker.kill()
+
+
 class ParsePool:
     """Parser processes for one event loop, started on first use."""
 
@@ -126,7 +154,7 @@ class ParsePool:
                 raise ParseError(DIED) from None
         if kind == "ok":
             return value  # type: ignore[return-value]
-        if kind == "parse-error":
+        if kind == "expected":
             raise ParseError(str(value))
         raise ParseError(f"could not parse ({value})")
 
@@ -163,21 +191,13 @@ class ParsePool:
 
     async def _spawn(self) -> _Worker | None:
         try:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "tuinews.io.parse_worker",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,  # never onto the terminal the app draws on
-            )
-        except (OSError, NotImplementedError, ValueError):
-            self.kind = "thread"
-            return None
+            worker = await start_worker("tuinews.io.parse_worker")
         finally:
             self._starting -= 1
+        if worker is None:
+            self.kind = "thread"
+            return None
         self.kind = "process"
-        worker = _Worker(proc)
         self._all.add(worker)
         return worker
 
@@ -206,14 +226,7 @@ class ParsePool:
     async def aclose(self) -> None:
         """Let the workers finish and leave (end of input), killing any that lingers."""
         workers, self._all = list(self._all), set()
-        for worker in workers:
-            if worker.proc.stdin is not None:
-                worker.proc.stdin.close()
-        for worker in workers:
-            try:
-                await asyncio.wait_for(worker.proc.wait(), STOP_SECONDS)
-            except TimeoutError:
-                worker.kill()
+        await stop_workers(workers)
 
     def shutdown(self) -> None:
         """Stop the workers now (no event loop needed)."""
@@ -236,4 +249,4 @@ def shared_pool() -> ParsePool:
     return _shared
 
 
-__all__ = ["ParsePool", "default_workers", "shared_pool"]
+__all__ = ["ParsePool", "default_workers", "shared_pool", "start_worker", "stop_workers"]

@@ -2,8 +2,8 @@
 
 It reads requests on stdin and writes answers on stdout, one frame each: a
 4-byte big-endian length, then a pickle.  A request is `(body, headers, url,
-topics)`; an answer is `("ok", ParsedFeed)`, `("parse-error", message)` or
-`("error", exception class name)`.  It exits at the end of its input, which is
+topics)`; an answer is `("ok", ParsedFeed)`, `("expected", ParseError message)`
+or `("error", exception class name)`.  It exits at the end of its input, which is
 also what happens when the process that started it dies: nothing is orphaned.
 Only the parent's pickles are read, over a pipe nobody else holds.
 """
@@ -13,7 +13,11 @@ from __future__ import annotations
 import pickle
 import struct
 import sys
-from typing import BinaryIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from tuinews.errors import TuinewsError
 
 HEAD = struct.Struct(">I")
 
@@ -33,22 +37,33 @@ def frame(payload: bytes) -> bytes:
     return HEAD.pack(len(payload)) + payload
 
 
-def serve(inp: BinaryIO, out: BinaryIO) -> int:
-    """Answer requests until the input ends."""
-    from tuinews.errors import ParseError
-    from tuinews.io.feed_parse import parse_feed
+def answer_requests(
+    inp: BinaryIO, out: BinaryIO, handle: Callable[..., object], expected: type[TuinewsError]
+) -> int:
+    """Call `handle(*request)` for each request until the input ends; answer each one.
 
+    An answer is `("ok", result)`, `("expected", message)` for an `expected`
+    error or `("error", exception class name)` for anything else: hostile
+    bytes fail their request, the worker lives on.
+    """
     while (data := read_frame(inp)) is not None:
-        body, headers, url, topics = pickle.loads(data)
         try:
-            answer: tuple[object, ...] = ("ok", parse_feed(body, headers, url, topics))
-        except ParseError as exc:
-            answer = ("parse-error", exc.message)
-        except Exception as exc:  # hostile bytes: the feed fails, the worker lives on
+            answer: tuple[object, ...] = ("ok", handle(*pickle.loads(data)))
+        except expected as exc:
+            answer = ("expected", exc.message)
+        except Exception as exc:
             answer = ("error", exc.__class__.__name__)
         out.write(frame(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)))
         out.flush()
     return 0
+
+
+def serve(inp: BinaryIO, out: BinaryIO) -> int:
+    """Parse feeds until the input ends."""
+    from tuinews.errors import ParseError
+    from tuinews.io.feed_parse import parse_feed
+
+    return answer_requests(inp, out, parse_feed, ParseError)
 
 
 if __name__ == "__main__":
