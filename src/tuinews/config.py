@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tuinews import __version__
 from tuinews.config_lines import LineIndex
+from tuinews.config_sync import SyncConfig, validate_sync
 from tuinews.errors import ConfigError
 
 DEFAULT_USER_AGENT = f"tuinews/{__version__} (terminal news reader)"
@@ -85,7 +86,7 @@ FEED_KEYS = ("url", "title", "tags")
 TOPIC_KEYS = ("name", "terms", "exclude")
 FILTER_KEYS = ("title", "author", "url", "action", "feeds")
 SEARCH_KEYS = ("name", "query")
-TOP_KEYS = ("feeds", "settings", "topics", "filters", "searches", "keys")
+TOP_KEYS = ("feeds", "settings", "topics", "filters", "searches", "keys", "sync")
 FILTER_ACTIONS = ("hide", "read")
 
 
@@ -158,6 +159,8 @@ class Config:
     filters: tuple[FilterConfig, ...] = ()
     searches: tuple[SearchConfig, ...] = ()
     keys: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
+    sync: SyncConfig | None = None  # [sync]: the Google Reader API server, if any
+    warnings: tuple[str, ...] = ()  # one line each, shown but not fatal
 
 
 def example_text() -> str:
@@ -229,6 +232,7 @@ class _Validator:
         filters = tuple(self.filters(data.get("filters", []), feeds))
         searches = tuple(self.searches(data.get("searches", [])))
         keys = self.keys(data.get("keys", {}))
+        sync, warnings = validate_sync(self, data.get("sync"))
         return Config(
             path=self.path,
             feeds=feeds,
@@ -237,6 +241,8 @@ class _Validator:
             filters=filters,
             searches=searches,
             keys=keys,
+            sync=sync,
+            warnings=warnings,
         )
 
     def filters(self, value: Any, feeds: tuple[FeedConfig, ...]) -> list[FilterConfig]:
