@@ -192,7 +192,9 @@ class GReaderClient:
             if form is not None and method == "POST":
                 if self.token is None:
                     await self.fetch_token()
-                form = [(k, v) for k, v in form if k != "T"] + [("T", self.token or "")]
+                # T and the tags first: PHP drops form fields past max_input_vars (1,000), while
+                # FreshRSS reads every i= from the raw body.
+                form = [("T", self.token or ""), *((k, v) for k, v in form if k != "T")]
             resp = await self._send(method, path, what, params=params, form=form)
             if resp.status == 401 and attempt == 1:
                 # An expired auth token or edit token: log in again, once.
@@ -380,11 +382,10 @@ class GReaderClient:
     async def edit_tag(self, ids: list[int], *, add: str | None = None, remove: str | None = None) -> None:
         """Add or remove a state (read, starred) on items, EDIT_BATCH ids a request."""
         for start in range(0, len(ids), EDIT_BATCH):
-            form = [("i", long_id(i)) for i in ids[start : start + EDIT_BATCH]]
-            if add:
-                form.append(("a", add))
+            form = [("a", add)] if add else []
             if remove:
                 form.append(("r", remove))
+            form += [("i", long_id(i)) for i in ids[start : start + EDIT_BATCH]]
             resp = await self.call("POST", "/reader/api/0/edit-tag", "marking items", form=form)
             _expect_ok(resp, f"{self.shown}: marking items")
 
