@@ -105,7 +105,7 @@ def test_a_mark_not_yet_pushed_wins_over_the_servers_older_state(greader, sync_c
     story = {item: s for s, item in sid.items()}
     service.set_read([story[entries[0].id]], True)
     # The server's lists say unread; the pending mark keeps this story read.
-    changed, counts = service.sync_state.apply_state({e.id for e in entries}, set())
+    changed, _ = service.sync_state.apply_state({e.id for e in entries}, set())
     assert story[entries[0].id] not in changed
     assert service.story(story[entries[0].id]).read
 
