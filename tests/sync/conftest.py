@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.greader_server import GReaderServer
+from tuinews import paths
 from tuinews.config import load
 from tuinews.service import Service
 
@@ -34,7 +35,7 @@ def sync_config(tmp_path: Path, greader: GReaderServer) -> Callable[..., Path]:
     def write(urls: list[str] = (), extra: str = "", password_line: str | None = None) -> Path:
         password_file = tmp_path / "sync.pass"
         password_file.write_text(PASSWORD + "\n")
-        if password_line == "file":
+        if password_line is None:
             password_line = f'password_file = "{password_file}"'
         feeds = "".join(f'[[feeds]]\nurl = "{u}"\n\n' for u in urls)
         path = tmp_path / "tuinews.toml"
@@ -48,12 +49,12 @@ def sync_config(tmp_path: Path, greader: GReaderServer) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def synced(tmp_path: Path) -> Iterator[Callable[[Path], Service]]:
-    """Open services on one per-test database (closed afterwards)."""
+def synced() -> Iterator[Callable[[Path], Service]]:
+    """Open services on the per-test database the CLI also uses (closed afterwards)."""
     opened: list[Service] = []
 
     def make(config_path: Path) -> Service:
-        service = Service.open(load(config_path), tmp_path / "tuinews.db")
+        service = Service.open(load(config_path), paths.db_path())
         opened.append(service)
         return service
 

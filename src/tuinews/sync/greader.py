@@ -191,7 +191,17 @@ class GReaderClient:
         for attempt in (1, 2):
             if form is not None and method == "POST":
                 if self.token is None:
-                    await self.fetch_token()
+                    status = await self.fetch_token()
+                    if status is not None:  # refused: the auth token expired
+                        if attempt == 1:
+                            self.auth = None
+                            await self.login()
+                            continue
+                        raise LoginRefused(
+                            f"{self.shown}: {what}: the server refused {self.username!r} (HTTP {status}) "
+                            "after logging in again",
+                            status,
+                        )
                 # T and the tags first: PHP drops form fields past max_input_vars (1,000), while
                 # FreshRSS reads every i= from the raw body.
                 form = [("T", self.token or ""), *((k, v) for k, v in form if k != "T")]
@@ -257,17 +267,18 @@ class GReaderClient:
         self.auth = auth
         self.token = None
 
-    async def fetch_token(self) -> None:
-        """The edit token POSTs carry as T."""
+    async def fetch_token(self) -> int | None:
+        """Get the edit token POSTs carry as T; returns the status when the server refused it."""
         resp = await self._send("GET", "/reader/api/0/token", "edit token")
         if resp.status >= 400:
             if resp.status in (401, 403):
-                raise LoginRefused(f"{self.shown}: edit token: HTTP {resp.status}", resp.status)
+                return resp.status
             raise SyncError(f"{self.shown}: edit token: HTTP {resp.status}{_reason(resp)}", resp.status)
         token = resp.body.decode("utf-8", errors="replace").strip()
         if not token or len(token) > 1000 or any(ord(c) < 33 for c in token):
             raise SyncError(f"{self.shown}: edit token: the answer is not a token")
         self.token = token
+        return None
 
     # -- reads ------------------------------------------------------------------
 
