@@ -21,6 +21,7 @@ errors); JSON that does not parse or has the wrong shape is one line too.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -142,6 +143,7 @@ class GReaderClient:
         self.auth = auth  # ClientLogin's Auth (kept in memory only)
         self.token = token  # the edit token T
         self.requests = 0
+        self._token_lock = asyncio.Lock()
 
     # -- transport --------------------------------------------------------------
 
@@ -190,8 +192,8 @@ class GReaderClient:
             await self.login()
         for attempt in (1, 2):
             if form is not None and method == "POST":
-                if self.token is None:
-                    status = await self.fetch_token()
+                async with self._token_lock:  # concurrent POSTs share one token request
+                    status = await self.fetch_token() if self.token is None else None
                     if status is not None:  # refused: the auth token expired
                         if attempt == 1:
                             self.auth = None
