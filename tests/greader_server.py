@@ -189,6 +189,12 @@ class GReaderServer:
                     path = path[len(API) :]
                 query = parse_qsl(parts.query, keep_blank_values=True)
                 form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True) if body else []
+                if path == "/_stats":  # for the benches in another process: requests per endpoint
+                    with server.lock:
+                        counts: dict[str, int] = {}
+                        for _, name in server.log:
+                            counts[name] = counts.get(name, 0) + 1
+                    return self._send(200, "application/json", json.dumps(counts).encode(), {})
                 endpoint = _endpoint(path)
                 with server.lock:
                     server.log.append((method, endpoint))
