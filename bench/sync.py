@@ -128,6 +128,16 @@ def cli_figures(report: Report, url: str, tmp: Path, total: int) -> None:
                f"{took:.2f} s")  # fmt: skip
 
 
+def send_key(app, key: str) -> None:  # type: ignore[no-untyped-def]
+    """A key as the terminal driver delivers it (Pilot.press also waits for the app to be idle,
+    which a sync in a worker keeps it from being for seconds at a time)."""
+    from textual import events
+
+    event = events.Key(key, key)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
 async def keys_during_sync(url: str, tmp: Path, stories: int) -> tuple[list[float], list[float], float, int]:
     """j latencies while the first sync runs, and after it (view reload, clustering)."""
     from textual._compositor import CompositorUpdate  # noqa: F401  (Paints encodes updates)
@@ -145,6 +155,7 @@ async def keys_during_sync(url: str, tmp: Path, stories: int) -> tuple[list[floa
     app = build_app(service, refresh_on_start=False, open_url=lambda u: None)
     during: list[float] = []
     after: list[float] = []
+    missed: list[float] = []
     try:
         async with app.run_test(size=(160, 45)) as pilot:
             screen = app.screen
@@ -165,15 +176,20 @@ async def keys_during_sync(url: str, tmp: Path, stories: int) -> tuple[list[floa
                 if phase is after and time.perf_counter() - after_started > 3.0:
                     break
                 if story_list.cursor + 1 >= len(story_list.rows):
-                    await pilot.press("g")
+                    send_key(app, "g")
                     await asyncio.sleep(0.05)
                     continue
                 target = story_list.rows[story_list.cursor + 1].id
                 t0 = time.perf_counter()
-                await pilot.press("j")
+                send_key(app, "j")
                 hit = await paints.until(t0, target, False, timeout=2.0)
                 if hit is not None:
                     phase.append((hit - t0) * 1000)
+                else:
+                    missed.append(time.perf_counter() - t0)
+                if os.environ.get("SYNC_BENCH_TRACE"):
+                    print(f"    press: {'-' if hit is None else f'{(hit - t0) * 1000:.1f}'} ms, "
+                          f"loop {(time.perf_counter() - t0) * 1000:.0f} ms, {screen.sync_status}", flush=True)  # fmt: skip
                 await asyncio.sleep(max(0.0, t0 + 0.04 - time.perf_counter()))
             del quiet_since
             count = service.store.count()

@@ -55,6 +55,7 @@ def test_second_sync_with_nothing_new_is_five_requests_and_stores_nothing(
 
 def test_incremental_sync_follows_continuation_pages(greader, sync_config, synced, monkeypatch) -> None:
     monkeypatch.setattr(protocol, "IDS_PAGE", 7)
+    monkeypatch.setattr("tuinews.sync.engine.NEW_PAGE", 5)
     feed = greader.add_feed("http://127.0.0.1:9/a.xml", "Alpha", "News")
     greader.add_entries(feed, 30)
     service = synced(sync_config())
@@ -64,7 +65,9 @@ def test_incremental_sync_follows_continuation_pages(greader, sync_config, synce
     report = run(service)
     assert len(report.new_ids) == 12
     walked = [e for _, e in greader.log if e == "stream/items/ids"]
-    assert len(walked) >= 4  # the reading list since the last sync took two pages, plus the state lists
+    # the reading list since the last sync: 5 + 5 + 2 new, then a page of known ones ends the walk;
+    # the unread list (42 ids) in pages of 7; the starred list (empty)
+    assert len(walked) == 4 + 7 + 1
     titles = {r.title for r in service.rows(View())}
     assert {f"Alpha story {n}" for n in range(42)} == titles
 

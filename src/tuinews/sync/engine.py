@@ -26,7 +26,7 @@ import html
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,7 @@ from tuinews.sync.credentials import resolve_password
 from tuinews.sync.greader import (
     CONTENTS_BATCH,
     EDIT_BATCH,
+    NEW_PAGE,
     READ,
     READING_LIST,
     STARRED,
@@ -173,7 +174,7 @@ class SyncEngine:
                 report.subscriptions = self.state.apply_subscriptions(subs, self.config.feeds)
                 since = None if full else self.state.since()
                 say("new stories", 0, 0)
-                reading = await gr.item_ids(READING_LIST, since=self._ot(since, full), what="new item ids")
+                reading = await self._new_ids(gr, self._ot(since, full), walk_all=full or since is None)
                 unread = set(await gr.item_ids(READING_LIST, exclude=READ, what="unread item ids"))
                 starred = set(await gr.item_ids(STARRED, what="starred item ids"))
                 wanted = self.state.unknown([*reading, *sorted(unread), *sorted(starred)])
@@ -186,6 +187,19 @@ class SyncEngine:
                 report.requests = gr.requests
         report.seconds = time.monotonic() - started
         return report
+
+    async def _new_ids(self, gr: GReaderClient, ot: int | None, walk_all: bool) -> list[int]:
+        """Ids of the reading list since `ot`, newest first; after a completed sync the walk stops
+        at the first page with nothing new (everything older was stored then)."""
+        out: list[int] = []
+        size = None if walk_all else NEW_PAGE
+        pages = gr.item_id_pages(READING_LIST, since=ot, what="new item ids", page_size=size)
+        async with aclosing(pages):
+            async for page in pages:
+                out.extend(page)
+                if not walk_all and not self.state.unknown(page):
+                    break
+        return out
 
     def _ot(self, since: float | None, full: bool) -> int | None:
         """`ot` of the reading-list walk: a little before the newest crawl time stored, else the

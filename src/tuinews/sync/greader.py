@@ -37,7 +37,11 @@ LONG_PREFIX = "tag:google.com,2005:reader/item/"
 READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
-IDS_PAGE = 10_000  # Miniflux caps stream/items/ids at 10,000 a page
+# Ids a page of stream/items/ids.  State lists ask for big pages: FreshRSS has no cap (one
+# request for 50,000 unread ids, and a page boundary is where its continuation can skip an item
+# whose state changed meanwhile); Miniflux answers at most 10,000 and continues by offset.
+IDS_PAGE = 100_000
+NEW_PAGE = 1_000  # the reading-list walk for new stories, which stops at a page it knows
 MAX_PAGES = 10_000
 EDIT_BATCH = 250  # item ids per edit-tag request (FreshRSS reads at most 1 MiB of form)
 CONTENTS_BATCH = 250  # item ids per stream/items/contents request
@@ -319,13 +323,19 @@ class GReaderClient:
         return out
 
     async def item_id_pages(
-        self, stream: str, *, exclude: str | None = None, since: int | None = None, what: str = "item ids"
+        self,
+        stream: str,
+        *,
+        exclude: str | None = None,
+        since: int | None = None,
+        what: str = "item ids",
+        page_size: int | None = None,
     ) -> AsyncIterator[list[int]]:
         """The ids of a stream, newest first, a page at a time (following continuation)."""
         continuation: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            params = [("s", stream), ("n", str(IDS_PAGE))]
+            params = [("s", stream), ("n", str(page_size or IDS_PAGE))]
             if exclude:
                 params.append(("xt", exclude))
             if since:
