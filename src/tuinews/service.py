@@ -44,6 +44,9 @@ class Service:
         self._articles: ArticleFetcher | None = None
         self._related: RelatedEngine | None = None
         self._sync: SyncEngine | None = None
+        # True while another process (the app's sync) is storing stories and will group and
+        # index them itself: the sidebar then answers from what is grouped so far.
+        self.upkeep_elsewhere = False
         self._sync_state: SyncStore | None = None
         if config.sync is not None:
             self.sync_state.install()  # marks of synced stories wait in sync_pending for the server
@@ -336,10 +339,11 @@ class Service:
 
     def related(self, story_id: int) -> Related:
         """The sidebar for a story: other outlets' reports of it, related stories, watched topics."""
-        if self.store.has_pending_clusters():
-            self.store.cluster_pending()
-        if self.store.has_pending_index():
-            self.store.index_pending()
+        if not self.upkeep_elsewhere:
+            if self.store.has_pending_clusters():
+                self.store.cluster_pending()
+            if self.store.has_pending_index():
+                self.store.index_pending()
         return self.related_engine.answer(story_id)
 
     def cached_related(self, story_id: int) -> Related | None:

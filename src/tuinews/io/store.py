@@ -530,6 +530,11 @@ class Store:
 
     # -- same-story clusters ----------------------------------------------------
 
+    def forget_clusters(self) -> None:
+        """Another process grouped stories: rebuild the in-memory index from the database next time."""
+        with self._cluster_lock:
+            self._clusters = None
+
     def _cluster_index(self, conn: sqlite3.Connection) -> ClusterIndex:
         """The in-memory index of recent stories, loaded on the first write that needs it."""
         from tuinews.core.cluster import ClusterIndex

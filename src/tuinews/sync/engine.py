@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
@@ -94,6 +94,18 @@ class SyncReport:
         out.append(f"stories: {len(self.new_ids):,} new" + (f" ({', '.join(extra)})" if extra else ""))
         out.append(f"state: {_counts('pushed', self.pushed)}; {_counts('pulled', self.pulled)}")
         return out
+
+
+def report_to_dict(report: SyncReport) -> dict[str, Any]:
+    """A report as plain data (the app's sync process sends it as JSON)."""
+    return asdict(report)
+
+
+def report_from_dict(data: dict[str, Any]) -> SyncReport:
+    """The report `report_to_dict` made."""
+    data = dict(data)
+    data["subscriptions"] = SubscriptionsResult(**data.get("subscriptions", {}))
+    return SyncReport(**data)
 
 
 def _counts(verb: str, counts: dict[str, int]) -> str:

@@ -10,6 +10,9 @@ goes on offline with everything stored, and marks wait in the database.
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -32,6 +35,7 @@ PHASES = {
     "new stories": "looking for new stories",
     "stories": "stories",
     "state": "read/starred",
+    "grouping": "grouping same-story reports",
 }
 
 
@@ -47,6 +51,7 @@ class SyncMixin:
         self._sync_error: str | None = None
         self._marked = threading.Event()
         self._push_after = 0.0
+        self._child: subprocess.Popen[bytes] | None = None
         if self.service.config.sync is None:
             return
         store = self.service.store
@@ -80,7 +85,7 @@ class SyncMixin:
         def progress(phase: str, done: int, total: int) -> None:
             self.post_message(SyncProgress(phase, done, total))  # type: ignore[attr-defined]
 
-        def work() -> None:
+        def in_thread() -> None:
             try:
                 report = asyncio.run(self.service.sync(full=full, progress=progress))
             except TuinewsError as exc:
@@ -88,7 +93,62 @@ class SyncMixin:
             else:
                 self.post_message(SyncFinished(report, None))  # type: ignore[attr-defined]
 
+        def work() -> None:
+            config = self.service.config.path
+            if config is None:
+                in_thread()
+                return
+            argv = [sys.executable, "-m", "tuinews.sync.child", str(config), str(self.service.store.path)]
+            try:
+                child = subprocess.Popen(
+                    [*argv, *(["--full"] if full else [])],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                )
+            except OSError:  # no processes here: the same sync in this thread
+                in_thread()
+                return
+            self._child = child
+            self.service.upkeep_elsewhere = True
+            try:
+                outcome = self._from_child(child, progress)
+            finally:
+                self.service.upkeep_elsewhere = False
+            self.post_message(outcome)  # type: ignore[attr-defined]
+
         self.run_worker(work, thread=True, group="sync", exit_on_error=False)  # type: ignore[attr-defined]
+
+    def _from_child(self, child: subprocess.Popen[bytes], progress) -> SyncFinished:  # type: ignore[no-untyped-def]
+        """Follow the sync process's lines until it ends; its outcome as a message."""
+        from tuinews.sync.engine import report_from_dict
+
+        outcome = SyncFinished(None, "the sync process ended without a word")
+        assert child.stdout is not None
+        for raw in child.stdout:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                continue
+            if "progress" in data:
+                progress(*data["progress"])
+            elif "report" in data:
+                outcome = SyncFinished(report_from_dict(data["report"]), None)
+            elif "error" in data:
+                outcome = SyncFinished(None, str(data["error"]))
+        err = child.stderr.read() if child.stderr is not None else b""
+        child.wait()
+        if outcome.error == "the sync process ended without a word" and err.strip():
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1][:200]
+            outcome = SyncFinished(None, f"the sync process failed ({last})")
+        self._child = None
+        return outcome
+
+    def sync_teardown(self) -> None:
+        """Call from on_unmount: a sync still running stops with the app."""
+        child = getattr(self, "_child", None)
+        if child is not None and child.poll() is None:
+            child.kill()
 
     def _push_tick(self) -> None:
         if not self._marked.is_set() or self.syncing or time.monotonic() < self._push_after:
@@ -138,6 +198,10 @@ class SyncMixin:
     def _apply_sync(self, report: SyncReport) -> None:
         """New stories join the list (or the view reloads after a big first sync); state changes show."""
         new = len(report.new_ids)
+        if new or report.changed_ids:
+            store = self.service.store
+            store.generation += 1  # stored (and grouped) by the sync process: cached answers are stale
+            store.forget_clusters()
         if new > RELOAD_OVER:
             self.load_view(self.view)  # type: ignore[attr-defined]
         elif new:

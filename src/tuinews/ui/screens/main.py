@@ -187,6 +187,7 @@ class MainScreen(SyncMixin, Screen[None]):
 
     def on_unmount(self) -> None:
         self._collector.stop()
+        self.sync_teardown()
 
     def on_resize(self) -> None:
         """Narrow terminals: the sidebar folds away under 100 columns; under 70 the reader takes the screen."""
