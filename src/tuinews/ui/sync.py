@@ -49,7 +49,7 @@ class SyncMixin:
         self.syncing = False
         self.sync_status = ""
         self._sync_error: str | None = None
-        self._marked = threading.Event()
+        self._sync_dirty = threading.Event()
         self._push_after = 0.0
         self._child: subprocess.Popen[bytes] | None = None
         if self.service.config.sync is None:
@@ -60,7 +60,7 @@ class SyncMixin:
         def hook(conn, ids, name, value) -> None:  # type: ignore[no-untyped-def]
             if record is not None:
                 record(conn, ids, name, value)
-            self._marked.set()
+            self._sync_dirty.set()
 
         store.state_hook = hook
         self.set_interval(PUSH_TICK, self._push_tick)  # type: ignore[attr-defined]
@@ -76,7 +76,7 @@ class SyncMixin:
         if self.service.config.sync is None or self.syncing:
             return False
         self.syncing = True
-        self._marked.clear()
+        self._sync_dirty.clear()
         self._sync_status_text("starting")
         self._sync_worker(full)
         return True
@@ -151,9 +151,9 @@ class SyncMixin:
             child.kill()
 
     def _push_tick(self) -> None:
-        if not self._marked.is_set() or self.syncing or time.monotonic() < self._push_after:
+        if not self._sync_dirty.is_set() or self.syncing or time.monotonic() < self._push_after:
             return
-        self._marked.clear()
+        self._sync_dirty.clear()
         self.syncing = True
 
         def work() -> None:
