@@ -17,7 +17,8 @@ Failure modes (attribute `mode`): "down" (connections closed without an
 answer), "401" (every API call refused, as with an expired token), "refuse"
 (logins refused), "5xx" (503), "slow" (`delay` seconds before each answer),
 "malformed" (JSON endpoints answer broken JSON), "huge" (JSON endpoints answer
-50 MB).  `slow_paths` delays only some endpoints (for kill -9 tests).
+50 MB).  `slow_paths` delays only some endpoints, `holds` lets N answers of an endpoint through and holds
+the rest until an event is set (for kill -9 tests).
 Every request is recorded in `log` as (method, endpoint).
 """
 
@@ -98,6 +99,9 @@ class GReaderServer:
         self.slow_paths: dict[str, float] = {}
         self.seen: threading.Event = threading.Event()  # set when a request matching `watch` arrives
         self.watch: str | None = None
+        # endpoint -> (answers let through, event): later requests wait for the event (kill -9 tests)
+        self.holds: dict[str, tuple[int, threading.Event]] = {}
+        self._answered: dict[str, int] = {}
         self._next_feed = 1
         self._clock = int(time.time() * 1_000_000) - 10_000_000_000
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -209,6 +213,13 @@ class GReaderServer:
                     time.sleep(delay)
                 if slow:
                     time.sleep(slow)
+                hold = server.holds.get(endpoint)
+                if hold is not None:
+                    with server.lock:
+                        seen = server._answered.get(endpoint, 0)
+                        server._answered[endpoint] = seen + 1
+                    if seen >= hold[0]:
+                        hold[1].wait(30)
                 if mode == "5xx":
                     return self._text(503, "Service Unavailable!")
                 try:

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -158,15 +159,17 @@ def test_kill_9_mid_sync_loses_nothing_and_duplicates_nothing(greader, sync_conf
             return conn.execute("SELECT count(*) FROM sync_items").fetchone()[0]
 
     before = stored()
-    greader.slow_paths = {"stream/items/contents": 0.4}
+    release = threading.Event()
+    greader.holds = {"stream/items/contents": (1, release)}  # one batch answered, the others held
     sync_and_kill("contents", lambda: stored() > before)
+    release.set()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # the killed run pushed the marks before it was killed: sent once more, then forgotten
         assert conn.execute("SELECT count(*) FROM sync_pending").fetchone()[0] == 0
         assert before < stored() < 660
     mid = stored()
-    greader.slow_paths = {}
+    greader.slow_paths, greader.holds = {}, {}
     again = synced(path)
     report = run(again)
     assert again.pending_count() == 0 and len(report.new_ids) == 660 - mid
