@@ -193,7 +193,8 @@ class SyncEngine:
                 newest = await self._download(gr, wanted, report, say)
                 say("state", 0, 0)
                 report.changed_ids, report.pulled = self.state.apply_state(unread, starred)
-                self._housekeeping()
+                if report.new_ids:  # nothing stored, nothing to prune or index
+                    self._housekeeping()
                 self.state.finish(max(newest, since or 0.0) if newest is not None else since)
             finally:
                 report.requests = gr.requests

@@ -83,6 +83,17 @@ def to_int(item_id: str | int) -> int:
     return value - _U64 if value >= 1 << 63 else value
 
 
+def _ids(refs: list[Any]) -> list[int]:
+    """The ids of itemRefs (decimal strings, read fast; anything else through to_int)."""
+    try:
+        out = [int(ref["id"]) for ref in refs]
+    except ValueError:
+        return [to_int(ref["id"]) for ref in refs]
+    if any(not 0 <= i < 1 << 63 for i in out):  # unusual: signs, or ids past 2**63
+        return [to_int(ref["id"]) for ref in refs]
+    return out
+
+
 def long_id(item_id: int) -> str:
     """The long form of an item id (what every server accepts)."""
     return f"{LONG_PREFIX}{item_id % _U64:016x}"
@@ -348,14 +359,10 @@ class GReaderClient:
                 refs = []  # FreshRSS and Miniflux send [] or leave it out when nothing matches
             if not isinstance(refs, list):
                 raise SyncError(f"{self.shown}: {what}: unexpected answer ('itemRefs' is not a list)")
-            page = []
-            for ref in refs:
-                try:
-                    page.append(to_int(ref["id"]))
-                except (KeyError, TypeError, ValueError):
-                    raise SyncError(
-                        f"{self.shown}: {what}: unexpected answer (an item without an id)"
-                    ) from None
+            try:
+                page = _ids(refs)
+            except (KeyError, TypeError, ValueError):
+                raise SyncError(f"{self.shown}: {what}: unexpected answer (an item without an id)") from None
             if page:
                 yield page
             nxt = data.get("continuation")

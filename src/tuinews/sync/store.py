@@ -181,11 +181,27 @@ class SyncStore:
         result = SubscriptionsResult(total=len(subs))
         with self.db.write() as conn:
             before = dict(conn.execute("SELECT stream_id, feed_id FROM sync_subscriptions"))
+            stored = {
+                row[0]: row[1:]
+                for row in conn.execute(
+                    """SELECT s.stream_id, f.url, f.title, f.site_url, f.tags, f.active, s.labels
+                       FROM sync_subscriptions s JOIN feeds f ON f.id = s.feed_id"""
+                )
+            }
             seen: set[str] = set()
+            touched: list[int] = []
             for sub in subs:
                 url, stream = sub.url, sub.stream_id  # type: ignore[attr-defined]
                 mine = local_by_url.get(url)
                 tags = list(sub.labels) + [t for t in (mine.tags if mine else ()) if t not in sub.labels]  # type: ignore[attr-defined]
+                if mine is not None:
+                    result.both.append(url)
+                seen.add(stream)
+                same = (url, sub.title or stored.get(stream, ("", ""))[1], sub.site_url, json.dumps(tags), 1,  # type: ignore[attr-defined]
+                        json.dumps(list(sub.labels)))  # type: ignore[attr-defined]  # fmt: skip
+                if stored.get(stream) == same and stream in before:
+                    touched.append(before[stream])  # unchanged: only its "last success" moves
+                    continue
                 conn.execute(
                     """INSERT INTO feeds (url, title, site_url, tags, active, created_at)
                        VALUES (?, ?, ?, ?, 1, ?)
@@ -198,16 +214,14 @@ class SyncStore:
                     "INSERT OR REPLACE INTO sync_subscriptions (stream_id, feed_id, labels) VALUES (?, ?, ?)",
                     (stream, feed_id, json.dumps(list(sub.labels))),  # type: ignore[attr-defined]
                 )
-                conn.execute(
-                    """UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = NULL,
-                       last_error = NULL, error_count = 0, next_fetch_at = NULL WHERE id = ?""",
-                    (now, now, feed_id),
-                )
+                touched.append(feed_id)
                 if stream not in before:
                     result.new += 1
-                if mine is not None:
-                    result.both.append(url)
-                seen.add(stream)
+            conn.executemany(
+                """UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = NULL,
+                   last_error = NULL, error_count = 0, next_fetch_at = NULL WHERE id = ?""",
+                [(now, now, feed_id) for feed_id in touched],
+            )
             gone = [(stream, feed_id) for stream, feed_id in before.items() if stream not in seen]
             for stream, feed_id in gone:
                 conn.execute("DELETE FROM sync_subscriptions WHERE stream_id = ?", (stream,))
@@ -246,9 +260,12 @@ class SyncStore:
         wanted = list(dict.fromkeys(item_ids))
         known: set[int] = set()
         conn = self.db.conn
-        for chunk in _chunks(wanted):
-            sql = f"SELECT item_id FROM sync_items WHERE item_id IN ({_marks(len(chunk))})"
-            known.update(r[0] for r in conn.execute(sql, chunk))
+        if len(wanted) > 5000:  # one scan of the table beats a hundred IN lists
+            known = {r[0] for r in conn.execute("SELECT item_id FROM sync_items")}
+        else:
+            for chunk in _chunks(wanted):
+                sql = f"SELECT item_id FROM sync_items WHERE item_id IN ({_marks(len(chunk))})"
+                known.update(r[0] for r in conn.execute(sql, chunk))
         return [i for i in wanted if i not in known]
 
     def item_ids_of(self, story_ids: Sequence[int]) -> dict[int, int]:
