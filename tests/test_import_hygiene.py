@@ -17,6 +17,12 @@ DOMAIN = [
     "tuinews.io.html_doc",
     "tuinews.render",
     "tuinews.cli",
+    "tuinews.config_sync",
+    "tuinews.sync.greader",
+    "tuinews.sync.store",
+    "tuinews.sync.engine",
+    "tuinews.sync.credentials",
+    "tuinews.sync.cli",
 ]
 
 

@@ -80,6 +80,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="OPML 1/2, newsboat urls, or nom config.yml")
     p.add_argument("--dry-run", action="store_true", help="say what would be added, change nothing")
+    p.add_argument(
+        "--to-server",
+        action="store_true",
+        help="subscribe the [sync] server to the feeds (folders as labels) instead of adding them to the config",
+    )
+
+    p = sub.add_parser(
+        "sync",
+        parents=[common],
+        help="sync with the [sync] server: push marks, pull subscriptions, new stories and read/starred state",
+    )
+    p.add_argument("--full", action="store_true", help="walk the whole reading list and re-read all state")
+
+    p = sub.add_parser(
+        "mark",
+        parents=[common],
+        help="mark stories read, unread, starred or unstarred (pushed to the [sync] server, if any)",
+    )
+    p.add_argument(
+        "story_ids", metavar="STORY_ID", type=_positive, nargs="+", help="story ids (see `tuinews stories`)"
+    )
+    how = p.add_mutually_exclusive_group(required=True)
+    for flag, state in (("read", "read"), ("unread", "unread"), ("star", "starred"), ("unstar", "unstarred")):
+        how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag, help=f"mark them {state}")
 
     sub.add_parser(
         "vacuum",
@@ -159,9 +183,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tuinews.extract_cli import run_extract
 
         return run_extract(args.source, args.format, args.width, explicit)
-    if args.command == "import":
+    if args.command == "import" and not args.to_server:
         return _import(explicit, args.file, args.dry_run)
     config = load_config(explicit)
+    if args.command == "import":
+        from tuinews.sync.cli import import_to_server
+
+        return import_to_server(config, args.file, args.dry_run)
+    if args.command == "sync":
+        from tuinews.sync.cli import run_sync
+
+        return run_sync(config, args.full)
+    if args.command == "mark":
+        from tuinews.sync.cli import run_mark
+
+        return run_mark(config, args.story_ids, args.how)
     if args.command == "export":
         return _export(config, args.output)
     if args.command == "vacuum":
@@ -189,7 +225,10 @@ def load_config(explicit: str | None) -> Config:
             f"Run `tuinews --init{' --config ' + str(path) if how == '--config' else ''}` "
             "to write a commented example there, or try `tuinews --demo`."
         )
-    return load(path)
+    config = load(path)
+    for warning in config.warnings:
+        print(f"tuinews: warning: {warning}", file=sys.stderr)
+    return config
 
 
 def _init(explicit: str | None) -> int:
@@ -301,7 +340,8 @@ def _stories(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import(explicit: str | None, file: str, dry_run: bool) -> int:
+def read_subscription_file(file: str):  # type: ignore[no-untyped-def]
+    """The feeds of an OPML, newsboat or nom file (ConfigError when it cannot be read)."""
     from tuinews.io.subscriptions import read_subscriptions
 
     source = Path(file).expanduser()
@@ -311,7 +351,11 @@ def _import(explicit: str | None, file: str, dry_run: bool) -> int:
         raise ConfigError(f"{source}: no such file") from None
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    result = read_subscriptions(text, str(source))
+    return source, read_subscriptions(text, str(source))
+
+
+def _import(explicit: str | None, file: str, dry_run: bool) -> int:
+    source, result = read_subscription_file(file)
     _, config_path = paths.config_candidates(explicit)[0]
     if dry_run:
         known = {f.url for f in load(config_path).feeds} if config_path.exists() else set()

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from tuinews import __version__
 from tuinews.config_lines import LineIndex
+from tuinews.config_sync import SyncConfig, validate_sync
 from tuinews.core.proxy_url import NO_PROXY, proxy_problem, shown
 from tuinews.errors import ConfigError
 
@@ -107,7 +108,7 @@ FEED_KEYS = ("url", "title", "tags")
 TOPIC_KEYS = ("name", "terms", "exclude")
 FILTER_KEYS = ("title", "author", "url", "action", "feeds")
 SEARCH_KEYS = ("name", "query")
-TOP_KEYS = ("feeds", "settings", "topics", "filters", "searches", "keys")
+TOP_KEYS = ("feeds", "settings", "topics", "filters", "searches", "keys", "sync")
 FILTER_ACTIONS = ("hide", "read")
 
 
@@ -181,6 +182,8 @@ class Config:
     filters: tuple[FilterConfig, ...] = ()
     searches: tuple[SearchConfig, ...] = ()
     keys: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
+    sync: SyncConfig | None = None  # [sync]: the Google Reader API server, if any
+    warnings: tuple[str, ...] = ()  # one line each, shown but not fatal
 
 
 def example_text() -> str:
@@ -252,6 +255,7 @@ class _Validator:
         filters = tuple(self.filters(data.get("filters", []), feeds))
         searches = tuple(self.searches(data.get("searches", [])))
         keys = self.keys(data.get("keys", {}))
+        sync, warnings = validate_sync(self, data.get("sync"))
         return Config(
             path=self.path,
             feeds=feeds,
@@ -260,6 +264,8 @@ class _Validator:
             filters=filters,
             searches=searches,
             keys=keys,
+            sync=sync,
+            warnings=warnings,
         )
 
     def filters(self, value: Any, feeds: tuple[FeedConfig, ...]) -> list[FilterConfig]:

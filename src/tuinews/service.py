@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from tuinews.io.articles import ArticleFetcher
     from tuinews.io.refresh import Refresher
     from tuinews.io.related import RelatedEngine
+    from tuinews.sync.engine import Progress, SyncEngine, SyncReport
+    from tuinews.sync.store import SyncStore
 
 
 class Service:
@@ -41,6 +43,13 @@ class Service:
         self._refresher: Refresher | None = None
         self._articles: ArticleFetcher | None = None
         self._related: RelatedEngine | None = None
+        self._sync: SyncEngine | None = None
+        # True while another process (the app's sync) is storing stories and will group and
+        # index them itself: the sidebar then answers from what is grouped so far.
+        self.upkeep_elsewhere = False
+        self._sync_state: SyncStore | None = None
+        if config.sync is not None:
+            self.sync_state.install()  # marks of synced stories wait in sync_pending for the server
 
     @classmethod
     def open(
@@ -49,7 +58,7 @@ class Service:
         """Open (or create) the database and make it follow the config."""
         store = Store(db_path, config.topics)
         try:
-            store.sync_feeds(config.feeds)
+            store.sync_feeds(config.feeds, keep_server_feeds=config.sync is not None)
             store.set_filters(config.filters)
             store.ensure_topics()
         except BaseException:
@@ -59,9 +68,11 @@ class Service:
 
     def reload_config(self, config: Config) -> None:
         """Follow an edited config (feeds added by an import): sync feeds, keep everything else."""
-        self.store.sync_feeds(config.feeds)
+        self.store.sync_feeds(config.feeds, keep_server_feeds=config.sync is not None)
         self.store.set_filters(config.filters)
         self.config = config
+        if self._sync is not None:
+            self._sync.config = config
         if self._refresher is not None:
             self._refresher.settings = config.settings
 
@@ -98,7 +109,19 @@ class Service:
     async def refresh(
         self, urls: Iterable[str] | None = None, *, force: bool = False
     ) -> AsyncIterator[FeedOutcome]:
-        """Refresh feeds, yielding one outcome per feed as it finishes."""
+        """Refresh feeds, yielding one outcome per feed as it finishes.
+
+        With [sync], a [[feeds]] entry the server also has is not fetched here: it is one
+        feed, the server's, and its outcome says so.
+        """
+        if self.config.sync is not None:
+            server = self.sync_state.server_feeds()
+            wanted = list(urls) if urls is not None else [f.url for f in self.config.feeds]
+            titles = {f.url: f.title or f.url for f in self.config.feeds}
+            for url in wanted:
+                if url in server:
+                    yield FeedOutcome(url, titles.get(url, url), "skipped", error=SERVER_FEED)
+            urls = [u for u in wanted if u not in server]
         async for outcome in self.refresher.run(urls, force=force):
             yield outcome
         settings = self.config.settings
@@ -173,11 +196,15 @@ class Service:
         return self.store.feeds()
 
     def tags(self) -> list[str]:
-        """Every tag used by a feed, in first-use order."""
+        """Every tag used by a feed, in first-use order (the sync server's folders after the config's)."""
         seen: dict[str, None] = {}
         for feed in self.config.feeds:
             for tag in feed.tags:
                 seen.setdefault(tag, None)
+        if self.config.sync is not None:
+            for _, _, _, tags in self.store.feed_index():
+                for tag in tags:
+                    seen.setdefault(tag, None)
         return list(seen)
 
     def filter_for(self, view: View) -> StoryFilter:
@@ -316,10 +343,11 @@ class Service:
 
     def related(self, story_id: int) -> Related:
         """The sidebar for a story: other outlets' reports of it, related stories, watched topics."""
-        if self.store.has_pending_clusters():
-            self.store.cluster_pending()
-        if self.store.has_pending_index():
-            self.store.index_pending()
+        if not self.upkeep_elsewhere:
+            if self.store.has_pending_clusters():
+                self.store.cluster_pending()
+            if self.store.has_pending_index():
+                self.store.index_pending()
         return self.related_engine.answer(story_id)
 
     def cached_related(self, story_id: int) -> Related | None:
@@ -329,3 +357,53 @@ class Service:
     def cluster_pending(self) -> list[int]:
         """Group newly stored reports into events (after a refresh); returns the stories that changed."""
         return self.store.cluster_pending()
+
+    # -- sync ----------------------------------------------------------------
+
+    @property
+    def sync_state(self) -> SyncStore:
+        """Sync's tables (server ids, subscriptions, pending changes)."""
+        if self._sync_state is None:
+            from tuinews.sync.store import SyncStore
+
+            self._sync_state = SyncStore(self.store)
+        return self._sync_state
+
+    @property
+    def sync_engine(self) -> SyncEngine:
+        """The sync engine (only with a [sync] table; built on first use: it imports httpx)."""
+        if self._sync is None:
+            from tuinews.errors import ConfigError
+            from tuinews.sync.engine import SyncEngine
+
+            if self.config.sync is None:
+                where = self.config.path or "the config"
+                raise ConfigError(
+                    f"{where}: no [sync] table: add one to sync with FreshRSS, Miniflux or another "
+                    "Google Reader API server (see tuinews.toml.example)"
+                )
+            self._sync = SyncEngine(self.store, self.config, transport=self._transport)
+        return self._sync
+
+    async def sync(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
+        """Sync with the server: push local marks, pull subscriptions, new stories and state."""
+        return await self.sync_engine.run(full=full, progress=progress)
+
+    async def push(self) -> dict[str, int]:
+        """Send the marks the server has not accepted yet (no pull)."""
+        return await self.sync_engine.push()
+
+    def server_feed_urls(self) -> set[str]:
+        """URLs of the feeds the sync server fetches (empty without [sync])."""
+        return set(self.sync_state.server_feeds()) if self.config.sync is not None else set()
+
+    def last_sync(self) -> float | None:
+        """When the last sync finished, if ever."""
+        return self.sync_state.last_sync() if self.config.sync is not None else None
+
+    def pending_count(self) -> int:
+        """Marks waiting for the sync server."""
+        return self.sync_state.pending_count() if self.config.sync is not None else 0
+
+
+SERVER_FEED = "on the sync server too: one feed, synced from there (not fetched here)"

@@ -36,6 +36,10 @@ def test_example_config_is_valid_and_documents_every_setting() -> None:
     assert "air strike" in strikes.exclude and "lightning strike" in strikes.exclude
     for key in SETTINGS:
         assert key.name in text, f"{key.name} is not documented in tuinews.toml.example"
+    from tuinews.config_sync import PASSWORD_ENV, SYNC_KEYS
+
+    for name in (*SYNC_KEYS, PASSWORD_ENV, "[sync]"):
+        assert name in text, f"{name} is not documented in tuinews.toml.example"
 
 
 def test_invalid_toml_names_file_line_and_column(tmp_path: Path) -> None:

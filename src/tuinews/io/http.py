@@ -344,3 +344,43 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     """A header value, or None when absent or blank."""
     value = headers.get(name.lower())
     return value.strip() if value and value.strip() else None
+
+
+async def send(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    limits: Limits,
+    *,
+    headers: Mapping[str, str] | None = None,
+    params: list[tuple[str, str]] | None = None,
+    form: list[tuple[str, str]] | None = None,
+) -> Response:
+    """One API request (GET or a form POST) within `limits`: no redirects followed, any status
+    returned (the caller decides what 4xx means), the body capped like a feed's.
+
+    Raises FetchError for network failures, timeouts and redirects (the message names where
+    the server wanted to go, so a user can fix the configured address).
+    """
+    check_url(url)
+    content = None
+    sent = dict(headers or {})
+    if form is not None:
+        from urllib.parse import urlencode
+
+        content = urlencode(form).encode()
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        async with asyncio.timeout(limits.total_seconds):
+            async with client.stream(method, url, params=params, headers=sent, content=content) as resp:
+                if resp.status_code in REDIRECTS:
+                    where = _short(urljoin(url, resp.headers.get("location", "").strip()))
+                    raise FetchError(
+                        f"HTTP {resp.status_code}: the server redirects to {where}", resp.status_code
+                    )
+                body, truncated = await _read_body(resp, limits.max_bytes)
+                return Response(url, resp.status_code, _headers(resp.headers), body, truncated)
+    except TimeoutError:
+        raise FetchError(f"took longer than {limits.total_seconds:g} s, gave up") from None
+    except httpx.HTTPError as exc:
+        raise FetchError(describe(exc)) from None

@@ -113,4 +113,28 @@ MIGRATIONS: tuple[str, ...] = (
     """
     INSERT INTO story_fts (story_fts, rank) VALUES ('automerge', 16);
     """,
+    # 7: sync with a Google Reader API server.  sync_subscriptions: the server's feeds (a feed row
+    # each, shared with a [[feeds]] entry of the same URL).  sync_items: server item id -> story (NULL
+    # once the story was pruned, so the server's copy is not fetched again).  sync_pending: read and
+    # starred changes made here that the server has not accepted yet, one row per item and field.
+    """
+    CREATE TABLE sync_subscriptions (
+        stream_id TEXT PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        labels TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX sync_subscriptions_feed ON sync_subscriptions (feed_id);
+    CREATE TABLE sync_items (
+        item_id INTEGER PRIMARY KEY,
+        story_id INTEGER UNIQUE REFERENCES stories(id) ON DELETE SET NULL,
+        crawled REAL
+    );
+    CREATE TABLE sync_pending (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        UNIQUE (item_id, field)
+    );
+    """,
 )

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -168,6 +168,9 @@ class Store:
         self.rules: tuple[Rule, ...] = ()
         # Bumped whenever stories are added, so caches of derived answers know to drop.
         self.generation = 0
+        # Called inside the write transaction of every read/starred change, before it is made
+        # (connection, story ids, "read" or "starred", new value): sync records pending changes.
+        self.state_hook: Callable[[sqlite3.Connection, Sequence[int], str, bool], None] | None = None
         self._topics_sig = hashlib.sha1(
             json.dumps([[t.name, list(t.terms), list(t.exclude)] for t in topics]).encode()
         ).hexdigest()
@@ -179,11 +182,19 @@ class Store:
     # -- feeds ---------------------------------------------------------------
 
     @_translate
-    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
-        """Make the stored feed list follow the config; removed feeds are hidden, not deleted."""
+    def sync_feeds(self, feeds: Sequence[FeedConfig], keep_server_feeds: bool = False) -> None:
+        """Make the stored feed list follow the config; removed feeds are hidden, not deleted.
+
+        `keep_server_feeds`: the sync server's subscriptions stay shown ([sync] is configured).
+        """
         now = time.time()
         with self.db.write() as conn:
-            conn.execute("UPDATE feeds SET active = 0")
+            if keep_server_feeds:
+                conn.execute(
+                    "UPDATE feeds SET active = 0 WHERE id NOT IN (SELECT feed_id FROM sync_subscriptions)"
+                )
+            else:
+                conn.execute("UPDATE feeds SET active = 0")
             conn.executemany(
                 """INSERT INTO feeds (url, custom_title, tags, active, created_at) VALUES (?, ?, ?, 1, ?)
                    ON CONFLICT (url) DO UPDATE SET custom_title = excluded.custom_title,
@@ -300,34 +311,46 @@ class Store:
                 with self.db.write() as conn:
                     _record_success(conn, feed_id, fetched, time.time() if now is None else now)
             return [], 0
+        now = time.time() if now is None else now
+        with self.db.write() as conn:
+            new_ids, changed, _ = self.save_in(conn, feed_id, items, now)
+            if fetched is not None:
+                _record_success(conn, feed_id, fetched, now)
+        return new_ids, changed
+
+    def save_in(
+        self, conn: sqlite3.Connection, feed_id: int, items: Sequence[ParsedItem], now: float
+    ) -> tuple[list[int], int, dict[str, int]]:
+        """save_items inside the caller's write transaction (sync stores several feeds in one).
+
+        Returns (new story ids, updated count, story id of every stored key); a key pruned
+        before has no story and is left out.
+        """
         unique: dict[str, ParsedItem] = {}
         for it in items:
             unique.setdefault(it.key, it)
         items = list(unique.values())
-        now = time.time() if now is None else now
-        with self.db.write() as conn:
-            existing: dict[str, tuple[int, str]] = {}
-            keys = [it.key for it in items]
-            for chunk in _chunks(keys):
-                sql = f"SELECT key, id, content_hash FROM stories WHERE feed_id = ? AND key IN ({_marks(len(chunk))})"
-                for key, sid, digest in conn.execute(sql, (feed_id, *chunk)):
-                    existing[key] = (sid, digest)
-            gone = self._removed_keys(conn, feed_id, [it.key for it in items if it.key not in existing])
-            # Reverse feed order so that, among items with equal times, the feed's first is newest.
-            fresh = [it for it in reversed(items) if it.key not in existing and it.key not in gone]
-            changed = [
-                (existing[it.key][0], it)
-                for it in items
-                if it.key in existing and existing[it.key][1] != it.content_hash
-            ]
-            inserted = self._insert(conn, feed_id, fresh, now) if fresh else {}
-            if changed:
-                self._update(conn, changed)
-            if fetched is not None:
-                _record_success(conn, feed_id, fetched, now)
+        existing: dict[str, tuple[int, str]] = {}
+        keys = [it.key for it in items]
+        for chunk in _chunks(keys):
+            sql = f"SELECT key, id, content_hash FROM stories WHERE feed_id = ? AND key IN ({_marks(len(chunk))})"
+            for key, sid, digest in conn.execute(sql, (feed_id, *chunk)):
+                existing[key] = (sid, digest)
+        gone = self._removed_keys(conn, feed_id, [it.key for it in items if it.key not in existing])
+        # Reverse feed order so that, among items with equal times, the feed's first is newest.
+        fresh = [it for it in reversed(items) if it.key not in existing and it.key not in gone]
+        changed = [
+            (existing[it.key][0], it)
+            for it in items
+            if it.key in existing and existing[it.key][1] != it.content_hash
+        ]
+        inserted = self._insert(conn, feed_id, fresh, now) if fresh else {}
+        if changed:
+            self._update(conn, changed)
         if inserted or changed:
             self.generation += 1
-        return [inserted[it.key] for it in items if it.key in inserted], len(changed)
+        ids = {key: sid for key, (sid, _) in existing.items()} | inserted
+        return [inserted[it.key] for it in items if it.key in inserted], len(changed), ids
 
     def _insert(
         self, conn: sqlite3.Connection, feed_id: int, items: list[ParsedItem], now: float
@@ -507,6 +530,11 @@ class Store:
 
     # -- same-story clusters ----------------------------------------------------
 
+    def forget_clusters(self) -> None:
+        """Another process grouped stories: rebuild the in-memory index from the database next time."""
+        with self._cluster_lock:
+            self._clusters = None
+
     def _cluster_index(self, conn: sqlite3.Connection) -> ClusterIndex:
         """The in-memory index of recent stories, loaded on the first write that needs it."""
         from tuinews.core.cluster import ClusterIndex
@@ -652,6 +680,8 @@ class Store:
         """Mark stories read or unread."""
         with self.db.write() as conn:
             for chunk in _chunks(list(ids)):
+                if self.state_hook is not None:
+                    self.state_hook(conn, chunk, "read", read)
                 conn.execute(
                     f"UPDATE stories SET read = ? WHERE id IN ({_marks(len(chunk))})", (int(read), *chunk)
                 )
@@ -660,6 +690,8 @@ class Store:
     def set_starred(self, story_id: int, starred: bool) -> None:
         """Star or unstar a story."""
         with self.db.write() as conn:
+            if self.state_hook is not None:
+                self.state_hook(conn, [story_id], "starred", starred)
             conn.execute("UPDATE stories SET starred = ? WHERE id = ?", (int(starred), story_id))
 
     # -- stories: reads ------------------------------------------------------

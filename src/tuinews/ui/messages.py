@@ -99,3 +99,23 @@ class SearchResults(Message):
         self.rows = rows
         self.highlight = highlight
         self.problems = problems
+
+
+class SyncProgress(Message):
+    """A sync with the server moved on (phase, done, total)."""
+
+    def __init__(self, phase: str, done: int, total: int) -> None:
+        super().__init__()
+        self.phase = phase
+        self.done = done
+        self.total = total
+
+
+class SyncFinished(Message):
+    """A sync or a push ended: its report, or the one-line reason it failed."""
+
+    def __init__(self, report: object | None, error: str | None, push_only: bool = False) -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+        self.push_only = push_only

@@ -35,6 +35,7 @@ from tuinews.ui.messages import (
     SearchResults,
     StoryReady,
 )
+from tuinews.ui.sync import SyncMixin
 from tuinews.ui.widgets.reader_pane import ReaderPane
 from tuinews.ui.widgets.related_sidebar import RelatedSidebar
 from tuinews.ui.widgets.story_list import StoryList
@@ -52,7 +53,7 @@ NARROW = 100  # below this many columns the sidebar folds away
 TINY = 70  # below this the list and the reader take turns on the full width
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SyncMixin, Screen[None]):
     """Three panes and every reading action."""
 
     BINDINGS = [
@@ -174,6 +175,7 @@ class MainScreen(Screen[None]):
         self.story_list.focus()
         self.story_list.on_highlight = self._show_known_related
         self.sidebar.show(None)
+        self.sync_setup()
         first, self._first_rows = self._first_rows, None
         self.load_view(self.view, first)
         minutes = self.service.config.settings.refresh_minutes
@@ -185,6 +187,7 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._collector.stop()
+        self.sync_teardown()
 
     def on_resize(self) -> None:
         """Narrow terminals: the sidebar folds away under 100 columns; under 70 the reader takes the screen."""
@@ -202,6 +205,8 @@ class MainScreen(Screen[None]):
             parts.append(f"{self.total:,} {'story' if self.total == 1 else 'stories'}")
         if self.progress:
             parts.append(self.progress)
+        if getattr(self, "sync_status", ""):
+            parts.append(self.sync_status)
         self.app.sub_title = " · ".join(parts)
 
     # -- list loading --------------------------------------------------------------
@@ -711,7 +716,9 @@ class MainScreen(Screen[None]):
         from tuinews.ui.screens.errors import FeedHealth
 
         feeds = self.service.feeds()
-        self.app.call_from_thread(self.app.push_screen, FeedHealth(feeds, self.retry_feeds))
+        server = self.service.server_feed_urls()
+        screen = FeedHealth(feeds, self.retry_feeds, server=server, unsubscribe=self.unsubscribe_feed)
+        self.app.call_from_thread(self.app.push_screen, screen)
 
     @work(thread=True, group="errors", exit_on_error=False)
     def _reload_health(self, screen: FeedHealth) -> None:
@@ -729,14 +736,17 @@ class MainScreen(Screen[None]):
     # -- refresh -----------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        """Fetch all feeds in the background."""
+        """Fetch all feeds in the background (and sync with the [sync] server, if any)."""
+        synced = self.start_sync()
         if self.refreshing:
-            self.notify("A refresh is already running.", markup=False, timeout=2)
+            if not synced:
+                self.notify("A refresh is already running.", markup=False, timeout=2)
             return
         if not self.service.config.feeds:
-            self.notify(
-                "No feeds configured: add [[feeds]] to your config.", markup=False, severity="warning"
-            )
+            if self.service.config.sync is None:
+                self.notify(
+                    "No feeds configured: add [[feeds]] to your config.", markup=False, severity="warning"
+                )
             return
         self.refreshing = True
         self._refresh()
